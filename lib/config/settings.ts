@@ -1,0 +1,115 @@
+// The definition of every setting: its environment variable, default, parser and meaning.
+// loadConfig() reads them (defaults → environment → explicit overrides); the README's table
+// of variables is generated from this same list (npm run docs:config).
+import { PitchstreamError } from '../errors';
+
+export type Mode = 'cpu' | 'gpu';
+
+export interface Settings {
+  /** Where the set-up and the stack keep their state: venv, jars, pid files, logs, broker data. */
+  home: string;
+  /** host:port of an existing Kafka broker; when unset, the embedded broker is used. */
+  kafkaBootstrap: string | undefined;
+  kafkaPort: number;
+  kafkaControllerPort: number;
+  kafkaHeap: string;
+  /** Spark master URL for jobs: local[*] (embedded), or spark://host:port for a cluster. */
+  sparkMaster: string;
+  sparkMasterPort: number;
+  sparkMasterUiPort: number;
+  sparkWorkerUiPort: number;
+  sparkUiPort: number;
+  sparkWorkerCores: number;
+  sparkWorkerMemory: string;
+  mode: Mode;
+  labPort: number;
+  startupTimeoutMs: number;
+  statsbombData: string;
+  outputs: string;
+}
+
+export interface SettingDefinition<K extends keyof Settings = keyof Settings> {
+  key: K;
+  variable: string;
+  default: string | undefined;
+  description: string;
+  parse: (raw: string, variable: string) => Settings[K];
+}
+
+function port(raw: string, variable: string): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 65535)
+    throw new PitchstreamError('CONFIG_INVALID', `${variable} must be a port number from 1 to 65535, got "${raw}"`);
+  return value;
+}
+
+function positiveInteger(raw: string, variable: string): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1)
+    throw new PitchstreamError('CONFIG_INVALID', `${variable} must be a positive whole number, got "${raw}"`);
+  return value;
+}
+
+function memory(raw: string, variable: string): string {
+  if (!/^\d+[kmgKMG]$/.test(raw))
+    throw new PitchstreamError('CONFIG_INVALID', `${variable} must be a JVM memory size such as 512m or 2g, got "${raw}"`);
+  return raw.toLowerCase();
+}
+
+function text(raw: string): string {
+  return raw;
+}
+
+function hostPort(raw: string, variable: string): string | undefined {
+  if (raw === '') return undefined;
+  for (const part of raw.split(',')) {
+    if (!/^[\w.-]+:\d{1,5}$/.test(part.trim()))
+      throw new PitchstreamError('CONFIG_INVALID', `${variable} must be host:port[,host:port…], got "${raw}"`);
+  }
+  return raw;
+}
+
+function sparkMaster(raw: string, variable: string): string {
+  if (!/^(local(\[(\*|\d+)\])?|spark:\/\/[\w.-]+:\d+|k8s:\/\/.+|yarn)$/.test(raw))
+    throw new PitchstreamError(
+      'CONFIG_INVALID',
+      `${variable} must be local[*], local[N], spark://host:port, k8s://… or yarn, got "${raw}"`,
+    );
+  return raw;
+}
+
+function mode(raw: string, variable: string): Mode {
+  if (raw !== 'cpu' && raw !== 'gpu')
+    throw new PitchstreamError('CONFIG_INVALID', `${variable} must be "cpu" or "gpu", got "${raw}"`);
+  return raw;
+}
+
+function define<K extends keyof Settings>(definition: SettingDefinition<K>): SettingDefinition<K> {
+  return definition;
+}
+
+export const SETTINGS = [
+  define({ key: 'home', variable: 'PITCHSTREAM_HOME', default: '.pitchstream', parse: text, description: 'State of the set-up and the local stack (venv, jars, pid files, logs, broker data), relative to the project.' }),
+  define({ key: 'kafkaBootstrap', variable: 'KAFKA_BOOTSTRAP', default: undefined, parse: hostPort, description: 'An existing Kafka cluster (host:port,…); when set, the embedded broker is not started.' }),
+  define({ key: 'kafkaPort', variable: 'PITCHSTREAM_KAFKA_PORT', default: '9092', parse: port, description: 'Client port of the embedded Kafka broker.' }),
+  define({ key: 'kafkaControllerPort', variable: 'PITCHSTREAM_KAFKA_CONTROLLER_PORT', default: '9093', parse: port, description: 'KRaft controller port of the embedded broker.' }),
+  define({ key: 'kafkaHeap', variable: 'PITCHSTREAM_KAFKA_HEAP', default: '512m', parse: memory, description: 'Java heap of the embedded broker.' }),
+  define({ key: 'sparkMaster', variable: 'SPARK_MASTER', default: 'local[*]', parse: sparkMaster, description: 'Where jobs run: local[*] (embedded) or spark://host:port (a cluster, e.g. the local standalone one).' }),
+  define({ key: 'sparkMasterPort', variable: 'PITCHSTREAM_SPARK_MASTER_PORT', default: '7077', parse: port, description: 'Port of the local standalone master.' }),
+  define({ key: 'sparkMasterUiPort', variable: 'PITCHSTREAM_SPARK_MASTER_UI_PORT', default: '8080', parse: port, description: 'Web UI and REST (/json) port of the local standalone master.' }),
+  define({ key: 'sparkWorkerUiPort', variable: 'PITCHSTREAM_SPARK_WORKER_UI_PORT', default: '8081', parse: port, description: 'Web UI port of the local standalone worker.' }),
+  define({ key: 'sparkUiPort', variable: 'PITCHSTREAM_SPARK_UI_PORT', default: '4040', parse: port, description: 'First port tried for a job\'s Spark UI (the next free one is used).' }),
+  define({ key: 'sparkWorkerCores', variable: 'PITCHSTREAM_SPARK_WORKER_CORES', default: '2', parse: positiveInteger, description: 'Cores the local standalone worker offers.' }),
+  define({ key: 'sparkWorkerMemory', variable: 'PITCHSTREAM_SPARK_WORKER_MEMORY', default: '2g', parse: memory, description: 'Memory the local standalone worker offers to executors.' }),
+  define({ key: 'mode', variable: 'PITCHSTREAM_MODE', default: 'cpu', parse: mode, description: 'Spark configuration profile: cpu, or gpu (NVIDIA RAPIDS; needs a GPU).' }),
+  define({ key: 'labPort', variable: 'PITCHSTREAM_LAB_PORT', default: '8888', parse: port, description: 'Port of Jupyter Lab (npm run lab).' }),
+  define({ key: 'startupTimeoutMs', variable: 'PITCHSTREAM_STARTUP_TIMEOUT_MS', default: '90000', parse: positiveInteger, description: 'How long a process of the stack may take to become healthy.' }),
+  define({ key: 'statsbombData', variable: 'STATSBOMB_DATA', default: 'data/statsbomb', parse: text, description: 'StatsBomb open data in its own layout (competitions.json, matches/, events/, …), .json or .json.gz.' }),
+  define({ key: 'outputs', variable: 'PITCHSTREAM_OUTPUTS', default: 'data/outputs', parse: text, description: 'Where job runs write their outputs (one folder per run).' }),
+] as const;
+
+/** Variables read by scripts/bootstrap.cjs (it cannot import TypeScript), listed so they are known. */
+export const SETUP_VARIABLES = [
+  { variable: 'PITCHSTREAM_PYTHON', default: 'python3', description: 'Python used to create the project venv (set-up only).' },
+  { variable: 'PITCHSTREAM_MAVEN_REPOSITORY', default: 'Maven Central', description: 'Maven repository the set-up fetches jars from (set-up only).' },
+] as const;

@@ -1,0 +1,3 @@
+// pitchstream's public API: what notebooks and the CLI import. One barrel, one room per concept.
+export * from './config';
+export * from './errors';
