@@ -1,0 +1,1 @@
+export { columnValues, readArrowFile } from './read-arrow';

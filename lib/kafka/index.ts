@@ -1,0 +1,14 @@
+export {
+  createKafkaClient,
+  kafkaError,
+  type Compression,
+  type ConsumeOptions,
+  type ConsumeResult,
+  type ConsumedMessage,
+  type EventProducer,
+  type KafkaClient,
+  type KafkaClientOptions,
+  type OutgoingMessage,
+  type TopicOptions,
+} from './client';
+export { brokerAnswersMetadata } from './health';

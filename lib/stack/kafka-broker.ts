@@ -1,0 +1,200 @@
+// The embedded Kafka broker: one KRaft node (broker + controller) started from the jars the
+// set-up resolved, with its data under the project's home folder.
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { installPaths, requireInstalled, versions, type Config } from '../config';
+import { PitchstreamError } from '../errors';
+import { brokerAnswersMetadata } from '../kafka/health';
+import { canConnect, requireFreePort, waitUntil } from './ports';
+import { isOurs, readService, startService, stopService, tailFile, type ServiceRecord } from './processes';
+
+export const KAFKA_SERVICE = 'kafka';
+
+export interface KafkaBrokerInfo {
+  bootstrap: string;
+  external: boolean;
+  record?: ServiceRecord;
+}
+
+function kafkaDirs(config: Config) {
+  const paths = installPaths(config.home, versions());
+  return {
+    jars: paths.kafkaJars,
+    run: paths.run,
+    logs: paths.logs,
+    conf: path.join(paths.run, 'kafka'),
+    data: path.join(config.home, 'kafka-data'),
+  };
+}
+
+/** The broker's server.properties: a single combined node, loopback only. */
+export function brokerProperties(options: { port: number; controllerPort: number; dataDir: string }): string {
+  const lines: Record<string, string | number> = {
+    'process.roles': 'broker,controller',
+    'node.id': 1,
+    'controller.quorum.voters': `1@127.0.0.1:${options.controllerPort}`,
+    listeners: `PLAINTEXT://127.0.0.1:${options.port},CONTROLLER://127.0.0.1:${options.controllerPort}`,
+    'advertised.listeners': `PLAINTEXT://127.0.0.1:${options.port}`,
+    'controller.listener.names': 'CONTROLLER',
+    'inter.broker.listener.name': 'PLAINTEXT',
+    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'log.dirs': options.dataDir,
+    'num.partitions': 4,
+    // One node: every internal topic has one replica.
+    'offsets.topic.replication.factor': 1,
+    'transaction.state.log.replication.factor': 1,
+    'transaction.state.log.min.isr': 1,
+    'share.coordinator.state.topic.replication.factor': 1,
+    'share.coordinator.state.topic.min.isr': 1,
+    'group.initial.rebalance.delay.ms': 0,
+    'auto.create.topics.enable': 'false',
+    'log.retention.hours': 24,
+  };
+  return `${Object.entries(lines)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n')}\n`;
+}
+
+const LOG4J2 = `# Broker log: warnings and the start-up line, to stdout (redirected to the service log).
+status = warn
+appender.console.type = Console
+appender.console.name = STDOUT
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = WARN
+rootLogger.appenderRef.stdout.ref = STDOUT
+logger.server.name = kafka.server.KafkaRaftServer
+logger.server.level = INFO
+`;
+
+function java(): string {
+  return process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
+}
+
+function classpath(jars: string): string {
+  return `${requireInstalled(jars, `Kafka ${versions().kafka} jars`)}/*`;
+}
+
+/** Formats the data directory once (KRaft needs a cluster id); checks an existing one is sane. */
+export function prepareDataDir(dataDir: string, jars: string, propertiesFile: string): 'formatted' | 'existing' {
+  const meta = path.join(dataDir, 'meta.properties');
+  if (fs.existsSync(meta)) {
+    const text = fs.readFileSync(meta, 'utf8');
+    if (!/^cluster\.id=\S+/m.test(text) || !/^node\.id=1$/m.test(text))
+      throw new PitchstreamError('KAFKA_DATA_CORRUPT', `the broker data directory ${dataDir} has an unreadable meta.properties`, {
+        details: { dataDir },
+      });
+    return 'existing';
+  }
+  if (fs.existsSync(dataDir) && fs.readdirSync(dataDir).length > 0)
+    throw new PitchstreamError('KAFKA_DATA_CORRUPT', `the broker data directory ${dataDir} has data but no meta.properties`, {
+      details: { dataDir },
+    });
+  fs.mkdirSync(dataDir, { recursive: true });
+  const cp = classpath(jars);
+  const id = spawnSync(java(), ['-cp', cp, 'kafka.tools.StorageTool', 'random-uuid'], { encoding: 'utf8' });
+  if (id.error || id.status !== 0)
+    throw new PitchstreamError('PROCESS_START_FAILED', `could not run Java to format the Kafka storage: ${id.error?.message ?? id.stderr}`, {
+      fix: 'install Java 17+ and put `java` on PATH (or set JAVA_HOME)',
+    });
+  const format = spawnSync(
+    java(),
+    ['-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', id.stdout.trim(), '-c', propertiesFile],
+    { encoding: 'utf8' },
+  );
+  if (format.status !== 0)
+    throw new PitchstreamError('KAFKA_DATA_CORRUPT', `formatting ${dataDir} failed: ${format.stderr || format.stdout}`, {
+      details: { dataDir },
+    });
+  return 'formatted';
+}
+
+/** Lines in the broker log that mean the data directory, not the broker, is the problem. */
+const CORRUPTION = /InconsistentClusterIdException|Invalid cluster\.id|CorruptRecordException|KafkaStorageException|meta\.properties|No readable meta\.properties|Unexpected error while loading metadata/;
+
+export async function startKafkaBroker(config: Config): Promise<KafkaBrokerInfo> {
+  if (config.kafkaBootstrap) {
+    if (!(await brokerAnswersMetadata(config.kafkaBootstrap, 10_000)))
+      throw new PitchstreamError('KAFKA_UNREACHABLE', `no Kafka broker answers at KAFKA_BOOTSTRAP=${config.kafkaBootstrap}`, {
+        fix: 'start that cluster, correct KAFKA_BOOTSTRAP, or unset it to use the embedded broker',
+      });
+    return { bootstrap: config.kafkaBootstrap, external: true };
+  }
+  const dirs = kafkaDirs(config);
+  const bootstrap = `127.0.0.1:${config.kafkaPort}`;
+  const existing = readService(dirs.run, KAFKA_SERVICE);
+  if (existing && isOurs(existing)) return { bootstrap: existing.urls.bootstrap ?? bootstrap, external: false, record: existing };
+  if (existing) await stopService(dirs.run, KAFKA_SERVICE); // stale pid file after a crash
+
+  await requireFreePort(config.kafkaPort, 'Kafka broker', 'PITCHSTREAM_KAFKA_PORT');
+  await requireFreePort(config.kafkaControllerPort, 'Kafka KRaft controller', 'PITCHSTREAM_KAFKA_CONTROLLER_PORT');
+  fs.mkdirSync(dirs.conf, { recursive: true });
+  const properties = path.join(dirs.conf, 'server.properties');
+  const log4j = path.join(dirs.conf, 'log4j2.properties');
+  fs.writeFileSync(
+    properties,
+    brokerProperties({ port: config.kafkaPort, controllerPort: config.kafkaControllerPort, dataDir: dirs.data }),
+  );
+  fs.writeFileSync(log4j, LOG4J2);
+  prepareDataDir(dirs.data, dirs.jars, properties);
+
+  const record = await startService({
+    service: KAFKA_SERVICE,
+    command: java(),
+    args: [
+      `-Xms128m`,
+      `-Xmx${config.kafkaHeap}`,
+      '-XX:+UseG1GC',
+      '-Djava.awt.headless=true',
+      `-Dlog4j2.configurationFile=${log4j}`,
+      '-Dpitchstream.service=kafka',
+      '-cp',
+      classpath(dirs.jars),
+      'kafka.Kafka',
+      properties,
+    ],
+    runDir: dirs.run,
+    logDir: dirs.logs,
+    ports: { client: config.kafkaPort, controller: config.kafkaControllerPort },
+    urls: { bootstrap },
+  });
+
+  const outcome = await waitUntil(
+    async () => (await canConnect(config.kafkaPort)) && brokerAnswersMetadata(bootstrap, 5_000),
+    { timeoutMs: config.startupTimeoutMs, intervalMs: 500, alive: () => isOurs(record) },
+  );
+  if (outcome === 'ready') return { bootstrap, external: false, record };
+
+  const tail = tailFile(record.log, 15);
+  await stopService(dirs.run, KAFKA_SERVICE, 5_000);
+  if (CORRUPTION.test(tail))
+    throw new PitchstreamError('KAFKA_DATA_CORRUPT', `the Kafka broker refused its data directory ${dirs.data}:\n${tail}`, {
+      details: { log: record.log, dataDir: dirs.data },
+    });
+  if (outcome === 'died')
+    throw new PitchstreamError('PROCESS_START_FAILED', `the Kafka broker exited during start-up (log: ${record.log}):\n${tail}`, {
+      details: { log: record.log },
+    });
+  throw new PitchstreamError(
+    'STARTUP_TIMEOUT',
+    `the Kafka broker did not answer metadata requests within ${config.startupTimeoutMs} ms (log: ${record.log})`,
+    { fix: 'read the log; on a slow machine raise PITCHSTREAM_STARTUP_TIMEOUT_MS', details: { log: record.log } },
+  );
+}
+
+export async function stopKafkaBroker(config: Config): Promise<boolean> {
+  return stopService(kafkaDirs(config).run, KAFKA_SERVICE);
+}
+
+/** Deletes the embedded broker's data (all topics); refuses while the broker runs. */
+export function resetKafkaData(config: Config): string {
+  const dirs = kafkaDirs(config);
+  const running = readService(dirs.run, KAFKA_SERVICE);
+  if (running && isOurs(running))
+    throw new PitchstreamError('CONFIG_INVALID', 'the embedded Kafka broker is running; its data cannot be reset now', {
+      fix: 'run `npm run stack -- down` first',
+    });
+  fs.rmSync(dirs.data, { recursive: true, force: true });
+  return dirs.data;
+}
