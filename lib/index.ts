@@ -1,3 +1,4 @@
 // pitchstream's public API: what notebooks and the CLI import. One barrel, one room per concept.
 export * from './config';
 export * from './errors';
+export * from './data';

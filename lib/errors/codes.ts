@@ -62,6 +62,22 @@ export const ERROR_CODES = {
     summary: "A job's output file is missing or not valid Arrow IPC.",
     fix: 'Run the job again; if it keeps failing, read its driver log.',
   },
+  DATA_NOT_FOUND: {
+    summary: 'A StatsBomb data folder or file (competitions, match list, events, lineups) is not there.',
+    fix: 'Set STATSBOMB_DATA to a folder in the open-data layout, or download a subset with downloadStatsBomb().',
+  },
+  DATA_MALFORMED: {
+    summary: 'A StatsBomb file is truncated, not valid gzip or JSON, or lacks keys every record has.',
+    fix: 'Delete the file named in the message and download it again (downloadStatsBomb() fetches missing files).',
+  },
+  DATA_UNREACHABLE: {
+    summary: 'The StatsBomb open-data server could not be reached (no network, DNS or connection refused).',
+    fix: 'Work offline: set STATSBOMB_DATA to a local copy of the open-data folder (e.g. ../shared/statsbomb/data).',
+  },
+  DATA_DOWNLOAD_FAILED: {
+    summary: 'A StatsBomb file could not be downloaded after every retry.',
+    fix: 'Run the download again (finished files are kept, partial ones resume); check the URL named in the message.',
+  },
 } as const satisfies Record<string, { summary: string; fix: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
