@@ -42,6 +42,18 @@ export const ERROR_CODES = {
     summary: 'The Spark master named by SPARK_MASTER does not answer.',
     fix: 'Start the local cluster (`npm run stack -- up --cluster`) or correct SPARK_MASTER.',
   },
+  SPARK_CONF_INVALID: {
+    summary: 'A Spark configuration file (spark-conf/*.conf) has a malformed line or an unknown placeholder.',
+    fix: 'Correct the line named in the message (file:line); lines are `key value`, placeholders {{root}}, {{home}}, {{rapidsJar}}.',
+  },
+  GPU_UNAVAILABLE: {
+    summary: 'gpu mode was asked for, but nvidia-smi is missing or lists no GPU.',
+    fix: 'Run on a machine with an NVIDIA GPU and driver (nvidia-smi on PATH), or set PITCHSTREAM_MODE=cpu.',
+  },
+  RAPIDS_MISSING: {
+    summary: 'gpu mode was asked for, but the RAPIDS Accelerator jar is not installed.',
+    fix: 'Put the rapids-4-spark jar of versions.json at the path named in the message, or set PITCHSTREAM_MODE=cpu.',
+  },
   JOB_FAILED: {
     summary: 'A Spark job exited with an error.',
     fix: "Read the Python traceback in the message and the driver log named there.",
