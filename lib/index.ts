@@ -2,3 +2,4 @@
 export * from './config';
 export * from './errors';
 export * from './data';
+export * from './synthetic';
