@@ -7,19 +7,8 @@ import { expectArray, expectRecords, findDataFile, readJsonFile, requireDataFile
 import type { MatchEvent } from './event-contract';
 import { normalizeEvents } from './event-model';
 import { toMatchInfo, type MatchInfo } from './match-info';
+import { COMPETITION_KEYS, EVENT_KEYS, FRAME_KEYS, LINEUP_KEYS, MATCH_KEYS } from './record-keys';
 import type { RawCompetition, RawEvent, RawFrame, RawLineup, RawMatch } from './statsbomb-types';
-
-const COMPETITION_KEYS = ['competition_id', 'season_id', 'competition_name', 'season_name'] as const;
-const MATCH_KEYS = [
-  'match_id', 'match_date', 'kick_off', 'competition.competition_id', 'season.season_id',
-  'home_team.home_team_id', 'away_team.away_team_id', 'home_score', 'away_score',
-] as const;
-const EVENT_KEYS = [
-  'id', 'index', 'period', 'timestamp', 'minute', 'second', 'type.name', 'team.id',
-  'possession', 'possession_team.id', 'play_pattern.name',
-] as const;
-const LINEUP_KEYS = ['team_id', 'team_name', 'lineup'] as const;
-const FRAME_KEYS = ['event_uuid', 'freeze_frame', 'visible_area'] as const;
 
 export interface MatchWithEvents {
   match: MatchInfo;
