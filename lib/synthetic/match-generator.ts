@@ -1,5 +1,6 @@
 // Plays one synthetic match possession by possession and writes it in the StatsBomb shape:
 // raw events, three-sixty frames, lineups and the match-list entry with the final score.
+import { PERIOD_START_MINUTES } from '../data/event-model';
 import type { RawEvent, RawFrame, RawFreezeFramePlayer, RawLineup, RawMatch, RawNamed } from '../data/statsbomb-types';
 import { createRandom, type Random } from './random';
 import { STARTERS, type SyntheticPlayer, type SyntheticTeam } from './teams';
@@ -76,8 +77,6 @@ interface PossessionStart {
 }
 
 type EventDetails = Omit<Partial<RawEvent>, 'type' | 'team'> & Record<string, unknown>;
-
-const PERIOD_START_MINUTES = [0, 0, 45] as const;
 
 function clampX(x: number): number {
   return Math.min(119.9, Math.max(0.1, Math.round(x * 10) / 10));
