@@ -1,4 +1,5 @@
 export { brokerProperties, prepareDataDir, resetKafkaData, startKafkaBroker, stopKafkaBroker, type KafkaBrokerInfo } from './kafka-broker';
 export { canConnect, isPortFree, requireFreePort, waitUntil } from './ports';
 export { isAlive, isOurs, listServices, readService, serviceMarker, startService, stopService, type ServiceRecord } from './processes';
-export { stackDown, stackStatus, stackUp, type ServiceStatus, type StackEndpoints, type StackUpOptions } from './stack';
+export { runningServices, stackDown, stackStatus, stackUp, type ServiceStatus, type StackDownOptions, type StackEndpoints, type StackUpOptions } from './stack';
+export { readMasterState, sparkStandaloneStatus, startSparkStandalone, stopSparkStandalone, type SparkStandaloneInfo } from './spark-standalone';

@@ -70,10 +70,24 @@ export function stackStatus(config: Config): ServiceStatus[] {
   }));
 }
 
+export interface StackDownOptions {
+  onProgress?: (line: string) => void;
+  /** Leave these running (e.g. what was already up before a command started its own). */
+  keep?: ReadonlySet<string>;
+}
+
+/** Names of the services that run now. */
+export function runningServices(config: Config): Set<string> {
+  return new Set(stackStatus(config).filter((s) => s.running).map((s) => s.service));
+}
+
 /** Stops every process the stack recorded, also ones left by a crashed CLI. */
-export async function stackDown(config: Config, onProgress: (line: string) => void = () => undefined): Promise<string[]> {
+export async function stackDown(config: Config, options: StackDownOptions = {}): Promise<string[]> {
+  const onProgress = options.onProgress ?? (() => undefined);
   const dir = runDir(config);
-  const services = listServices(dir).map((r) => r.service);
+  const services = listServices(dir)
+    .map((r) => r.service)
+    .filter((s) => !options.keep?.has(s));
   const ordered = [
     ...STOP_ORDER.filter((s) => services.includes(s)),
     ...services.filter((s) => !STOP_ORDER.includes(s)),

@@ -1,0 +1,1 @@
+export { runSmokePipeline, type SmokeOptions, type SmokeResult } from './run-smoke-pipeline';
