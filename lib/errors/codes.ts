@@ -54,6 +54,10 @@ export const ERROR_CODES = {
     summary: 'gpu mode was asked for, but the RAPIDS Accelerator jar is not installed.',
     fix: 'Put the rapids-4-spark jar of versions.json at the path named in the message, or set PITCHSTREAM_MODE=cpu.',
   },
+  SPARK_CLUSTER_RUNNING: {
+    summary: 'The local standalone Spark cluster is already running, on other ports than the ones asked for.',
+    fix: 'Stop it first (`npm run stack -- down`), or use the ports it runs on (named in the message).',
+  },
   JOB_FAILED: {
     summary: 'A Spark job exited with an error.',
     fix: "Read the Python traceback in the message and the driver log named there.",
