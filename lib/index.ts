@@ -3,3 +3,4 @@ export * from './config';
 export * from './errors';
 export * from './data';
 export * from './synthetic';
+export * from './spark';

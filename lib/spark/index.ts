@@ -1,0 +1,19 @@
+// Spark jobs from TypeScript: conf profiles, the gpu gate, and submitJob with its handle.
+export { APP_LINE_PREFIX, extractPythonTraceback, parseAppLine, parsePythonTraceback, readErrorFile, type AppInfo, type PythonError } from './driver-log';
+export { rapidsJarPath, requireGpuReady, type GpuCheckOptions } from './gpu-check';
+export { jobsPackageZip, listJobs, resolveJob, type JobRef, type ResolvedJob } from './job-files';
+export {
+  confEntries,
+  effectiveSparkConf,
+  formatSparkConf,
+  mergeSparkConf,
+  parseSparkConf,
+  readSparkConfFile,
+  sparkConfDir,
+  type EffectiveSparkConfOptions,
+  type SparkConf,
+  type SparkConfEntry,
+  type SparkConfVariables,
+} from './spark-conf';
+export { buildSubmitCommand, isLoopbackMaster, type SubmitCommand, type SubmitCommandInput } from './submit-command';
+export { submitJob, type JobHandle, type JobResult, type SubmitJobOptions } from './submit-job';

@@ -1,0 +1,86 @@
+// The Python side of a job on disk: entry scripts under jobs/, and the shared package as a zip.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { PitchstreamError } from '../errors';
+import { zipArchive, type ZipEntry } from './zip-archive';
+
+/** A job by name (jobs/<name>.py) or by file (fixtures, scripts outside jobs/). */
+export type JobRef = string | { file: string };
+
+export interface ResolvedJob {
+  name: string;
+  entry: string;
+}
+
+const PACKAGE = 'pitchstream_jobs';
+const JOB_NAME = /^[a-z][a-z0-9_]*$/;
+
+export function jobsDir(root: string): string {
+  return path.join(root, 'jobs');
+}
+
+/** Names of the runnable jobs: jobs/*.py, without private (_*) files. */
+export function listJobs(root: string): string[] {
+  const dir = jobsDir(root);
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((file) => file.endsWith('.py') && !file.startsWith('_'))
+    .map((file) => file.slice(0, -'.py'.length))
+    .sort();
+}
+
+/** The entry script of a job; JOB_NOT_FOUND lists the jobs there are. */
+export function resolveJob(root: string, job: JobRef): ResolvedJob {
+  if (typeof job !== 'string') {
+    const entry = path.resolve(root, job.file);
+    if (!fs.existsSync(entry) || !entry.endsWith('.py'))
+      throw new PitchstreamError('JOB_NOT_FOUND', `job file ${entry} does not exist or is not a .py file`, {
+        fix: 'Pass the path of an existing Python entry script.',
+        details: { file: entry },
+      });
+    return { name: path.basename(entry, '.py'), entry };
+  }
+  const available = listJobs(root);
+  if (!JOB_NAME.test(job) || !available.includes(job))
+    throw new PitchstreamError('JOB_NOT_FOUND', `no job named "${job}" in jobs/ (available: ${available.join(', ') || 'none'})`, {
+      fix: `Use one of: ${available.join(', ')}.`,
+      details: { job, available },
+    });
+  return { name: job, entry: path.join(jobsDir(root), `${job}.py`) };
+}
+
+function packageFiles(dir: string, prefix: string): ZipEntry[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((item): ZipEntry[] => {
+      const file = path.join(dir, item.name);
+      if (item.isDirectory()) return item.name === '__pycache__' ? [] : packageFiles(file, `${prefix}${item.name}/`);
+      return item.name.endsWith('.py') ? [{ name: `${prefix}${item.name}`, data: fs.readFileSync(file) }] : [];
+    });
+}
+
+/**
+ * The shared package jobs/pitchstream_jobs as a zip for --py-files, cached under
+ * <cacheDir>/pitchstream_jobs-<content hash>.zip (rebuilt only when a .py file changes).
+ */
+export function jobsPackageZip(root: string, cacheDir: string): string {
+  const source = path.join(jobsDir(root), PACKAGE);
+  if (!fs.existsSync(path.join(source, '__init__.py')))
+    throw new PitchstreamError('SETUP_MISSING', `the job package ${source} is missing (no __init__.py)`, {
+      fix: 'Restore jobs/pitchstream_jobs from git.',
+      details: { file: source },
+    });
+  const entries = packageFiles(source, `${PACKAGE}/`);
+  const hash = crypto.createHash('sha256');
+  for (const entry of entries) hash.update(entry.name).update('\0').update(entry.data).update('\0');
+  const zip = path.join(cacheDir, `${PACKAGE}-${hash.digest('hex').slice(0, 16)}.zip`);
+  if (fs.existsSync(zip)) return zip;
+  fs.mkdirSync(cacheDir, { recursive: true });
+  const temporary = `${zip}.tmp-${process.pid}`;
+  fs.writeFileSync(temporary, zipArchive(entries));
+  fs.renameSync(temporary, zip);
+  return zip;
+}
