@@ -1,0 +1,1 @@
+export { figureHtml, plotlyLibraryHtml, type DataSource, type Figure, type FigureOptions } from './plotly-html';
