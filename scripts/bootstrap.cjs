@@ -267,6 +267,16 @@ async function installSparkKafkaJars() {
   );
 }
 
+async function installRapidsJar() {
+  // About 600 MB: fetched only for GPU mode (PITCHSTREAM_MODE=gpu), where lib expects it.
+  if (process.env.PITCHSTREAM_MODE !== 'gpu') return 'skipped (cpu mode; set PITCHSTREAM_MODE=gpu to fetch it)';
+  return resolveJars(
+    `rapids-${versions.rapids}`,
+    [['com.nvidia', `rapids-4-spark_${versions.scala}`, versions.rapids]],
+    (jar) => jar.startsWith('rapids-4-spark'),
+  );
+}
+
 function sitePackages() {
   const lib = path.join(VENV, 'lib');
   const py = fs.existsSync(lib) ? fs.readdirSync(lib).find((d) => d.startsWith('python')) : undefined;
@@ -352,6 +362,7 @@ const STEPS = [
   ['Python venv + pinned packages', installPythonPackages],
   [`Kafka ${versions.kafka} broker jars`, installKafkaJars],
   [`Spark ${versions.spark} Kafka connector jars`, installSparkKafkaJars],
+  [`RAPIDS Accelerator ${versions.rapids} jar`, installRapidsJar],
   ['tslab Jupyter kernel', installTslabKernel],
   ['TypeScript build', buildLib],
 ];
