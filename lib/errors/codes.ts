@@ -74,6 +74,18 @@ export const ERROR_CODES = {
     summary: 'A notebook failed while executing headless.',
     fix: 'Open the executed copy named in the message; the failing cell holds the error.',
   },
+  NOTEBOOK_TIMEOUT: {
+    summary: 'A notebook, or one of its cells, ran past its time limit while executing headless.',
+    fix: 'Raise the timeoutMs or cellTimeoutMs option named in the message, or give the notebook less work.',
+  },
+  NOTEBOOK_NOT_FOUND: {
+    summary: 'The notebook file to execute or render does not exist.',
+    fix: 'Check the path named in the message (notebooks live in notebooks/).',
+  },
+  LAB_ALREADY_RUNNING: {
+    summary: 'Jupyter Lab started by pitchstream is already running.',
+    fix: 'Open the URL it printed when it started, or stop it first with stopLab().',
+  },
   OUTPUT_INVALID: {
     summary: "A job's output file is missing or not valid Arrow IPC.",
     fix: 'Run the job again; if it keeps failing, read its driver log.',
