@@ -10,3 +10,4 @@ export * from './arrow';
 export * from './smoke';
 export * from './synthetic';
 export * from './charts';
+export * from './producer';

@@ -1,13 +1,14 @@
 // pitchstream's small Kafka interface. kafkajs (unmaintained since 2023) stays behind it, so it
 // can be swapped without touching callers; tests run it against our Kafka 4 broker.
 import crypto from 'node:crypto';
-import { CompressionTypes, Kafka, Partitioners, logLevel, type Admin, type Producer } from 'kafkajs';
+import { CompressionTypes, Kafka, Partitioners, logLevel, type Admin, type Message, type Producer } from 'kafkajs';
 import { PitchstreamError } from '../errors';
+import { partitionForKey } from './partitions';
 
 export type Compression = 'none' | 'gzip';
 
 export interface OutgoingMessage {
-  key: string | null;
+  key: string | Buffer | null;
   value: string | Buffer;
   /** Epoch milliseconds; the broker's time when absent. */
   timestampMs?: number;
@@ -41,6 +42,20 @@ export interface ConsumeResult {
   timedOut: boolean;
 }
 
+export interface ProducerOptions {
+  compression?: Compression;
+  /** Idempotent (default true): no duplicates on retries; kafkajs then allows one request in flight per connection. */
+  idempotent?: boolean;
+  /** Requests in flight per connection; only when idempotent is false (default 5). */
+  maxInFlightRequests?: number;
+  /**
+   * Parallel producers (default 1), each with its own connection and producer id, each owning the
+   * partitions p with p % lanes === lane: batches go to the broker in parallel while every key
+   * still goes through one producer, in order. Needs keyed messages.
+   */
+  lanes?: number;
+}
+
 export interface EventProducer {
   /** Sends a batch with acks=all; resolves when the broker has accepted every message. */
   send(topic: string, messages: OutgoingMessage[]): Promise<void>;
@@ -52,7 +67,9 @@ export interface KafkaClient {
   createTopic(topic: string, options?: TopicOptions): Promise<boolean>;
   deleteTopic(topic: string): Promise<void>;
   listTopics(): Promise<string[]>;
-  createProducer(options?: { compression?: Compression }): Promise<EventProducer>;
+  createProducer(options?: ProducerOptions): Promise<EventProducer>;
+  /** How many partitions a topic has (from the broker's metadata). */
+  partitionCount(topic: string): Promise<number>;
   consumeAll(topic: string, options: ConsumeOptions): Promise<ConsumeResult>;
   close(): Promise<void>;
 }
@@ -110,6 +127,11 @@ export function createKafkaClient(bootstrap: string, options: KafkaClientOptions
     return admin;
   }
 
+  async function partitionCount(topic: string): Promise<number> {
+    const metadata = await (await getAdmin()).fetchTopicMetadata({ topics: [topic] });
+    return metadata.topics[0]?.partitions.length ?? 0;
+  }
+
   return {
     bootstrap,
 
@@ -132,35 +154,61 @@ export function createKafkaClient(bootstrap: string, options: KafkaClientOptions
 
     createProducer: (producerOptions = {}) =>
       guarded('connect producer', bootstrap, async () => {
+        const idempotent = producerOptions.idempotent ?? true;
+        const lanes = producerOptions.lanes ?? 1;
+        if (!Number.isInteger(lanes) || lanes < 1) throw new RangeError(`lanes must be a whole number ≥ 1, got ${lanes}`);
         // Idempotent + one request in flight: no duplicates, per-partition order kept on retries.
-        const producer = kafka.producer({
-          idempotent: true,
-          maxInFlightRequests: 1,
-          createPartitioner: Partitioners.DefaultPartitioner,
-        });
-        await producer.connect();
-        producers.add(producer);
+        const created = Array.from({ length: lanes }, () =>
+          kafka.producer({
+            idempotent,
+            maxInFlightRequests: idempotent ? 1 : (producerOptions.maxInFlightRequests ?? 5),
+            createPartitioner: Partitioners.DefaultPartitioner,
+          }),
+        );
+        await Promise.all(created.map((producer) => producer.connect()));
+        created.forEach((producer) => producers.add(producer));
         const compression = producerOptions.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+        const partitionsByTopic = new Map<string, number>();
+
+        const sendThrough = (producer: Producer, topic: string, messages: Message[]) =>
+          producer.send({ topic, acks: -1, compression, messages });
+
+        const toMessage = (m: OutgoingMessage, partition?: number): Message => ({
+          key: m.key,
+          value: m.value,
+          partition,
+          timestamp: m.timestampMs === undefined ? undefined : String(m.timestampMs),
+        });
+
+        async function sendInLanes(topic: string, messages: OutgoingMessage[]): Promise<void> {
+          let partitions = partitionsByTopic.get(topic);
+          if (partitions === undefined) {
+            partitions = await partitionCount(topic);
+            partitionsByTopic.set(topic, partitions);
+          }
+          const perLane: Message[][] = created.map(() => []);
+          for (const m of messages) {
+            if (m.key === null) throw new RangeError(`a producer with ${lanes} lanes needs keyed messages (topic ${topic})`);
+            const partition = partitionForKey(m.key, partitions);
+            perLane[partition % lanes]!.push(toMessage(m, partition));
+          }
+          await Promise.all(perLane.map((laneMessages, lane) => (laneMessages.length ? sendThrough(created[lane]!, topic, laneMessages) : undefined)));
+        }
+
         return {
           send: (topic, messages) =>
             guarded(`produce to ${topic}`, bootstrap, async () => {
-              await producer.send({
-                topic,
-                acks: -1,
-                compression,
-                messages: messages.map((m) => ({
-                  key: m.key,
-                  value: m.value,
-                  timestamp: m.timestampMs === undefined ? undefined : String(m.timestampMs),
-                })),
-              });
+              if (lanes === 1) await sendThrough(created[0]!, topic, messages.map((m) => toMessage(m)));
+              else await sendInLanes(topic, messages);
             }),
           close: async () => {
-            producers.delete(producer);
-            await producer.disconnect();
+            created.forEach((producer) => producers.delete(producer));
+            await Promise.all(created.map((producer) => producer.disconnect()));
           },
         };
       }),
+
+    partitionCount: (topic) => guarded(`read the metadata of ${topic}`, bootstrap, () => partitionCount(topic)),
 
     consumeAll: (topic, consumeOptions) =>
       guarded(`consume ${topic}`, bootstrap, async () => {

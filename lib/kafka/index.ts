@@ -9,6 +9,8 @@ export {
   type KafkaClient,
   type KafkaClientOptions,
   type OutgoingMessage,
+  type ProducerOptions,
   type TopicOptions,
 } from './client';
 export { brokerAnswersMetadata } from './health';
+export { partitionForKey } from './partitions';

@@ -1,0 +1,33 @@
+// The order events go out in: match after match, or every match at once interleaved on its own match clock.
+import type { MatchEvent, MatchInfo } from '../data';
+import { monotonicClockMs } from './pacing';
+
+export interface PlannedEvent {
+  match: MatchInfo;
+  event: MatchEvent;
+  /** Milliseconds after its match's kick-off (held non-decreasing per match); 0 in a sequential plan. */
+  clockMs: number;
+}
+
+export interface MatchEvents {
+  match: MatchInfo;
+  events: MatchEvent[];
+}
+
+/** One match's events in StatsBomb order. */
+export function sequentialPlan({ match, events }: MatchEvents): PlannedEvent[] {
+  return events.map((event) => ({ match, event, clockMs: 0 }));
+}
+
+/**
+ * Every match kicks off at the same moment; events are ordered by time since their own kick-off,
+ * ties by the matches' order and then StatsBomb order, so each match keeps its own order.
+ */
+export function interleaveByMatchClock(matches: readonly MatchEvents[]): PlannedEvent[] {
+  const planned = matches.flatMap(({ match, events }, matchOrder) => {
+    const clocks = monotonicClockMs(events.map((event) => Date.parse(event.event_time)), match.kickOffMs);
+    return events.map((event, position) => ({ entry: { match, event, clockMs: clocks[position]! }, matchOrder, position }));
+  });
+  planned.sort((a, b) => a.entry.clockMs - b.entry.clockMs || a.matchOrder - b.matchOrder || a.position - b.position);
+  return planned.map(({ entry }) => entry);
+}
