@@ -1,9 +1,9 @@
 // The Python side of a job on disk: entry scripts under jobs/, and the shared package as a zip.
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PitchstreamError } from '../errors';
-import { zipArchive, type ZipEntry } from './zip-archive';
 
 /** A job by name (jobs/<name>.py) or by file (fixtures, scripts outside jobs/). */
 export type JobRef = string | { file: string };
@@ -51,36 +51,39 @@ export function resolveJob(root: string, job: JobRef): ResolvedJob {
   return { name: job, entry: path.join(jobsDir(root), `${job}.py`) };
 }
 
-function packageFiles(dir: string, prefix: string): ZipEntry[] {
+/** The package's .py files, relative to jobs/, in a stable order (for the content hash). */
+function packageFiles(dir: string, prefix: string): string[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
     .sort((a, b) => a.name.localeCompare(b.name))
-    .flatMap((item): ZipEntry[] => {
-      const file = path.join(dir, item.name);
-      if (item.isDirectory()) return item.name === '__pycache__' ? [] : packageFiles(file, `${prefix}${item.name}/`);
-      return item.name.endsWith('.py') ? [{ name: `${prefix}${item.name}`, data: fs.readFileSync(file) }] : [];
+    .flatMap((item): string[] => {
+      if (item.isDirectory()) return item.name === '__pycache__' ? [] : packageFiles(path.join(dir, item.name), `${prefix}${item.name}/`);
+      return item.name.endsWith('.py') ? [`${prefix}${item.name}`] : [];
     });
 }
+
+// Python's own zipfile writes the archive: the format is the one its importer reads.
+const ZIP_SCRIPT = 'import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], "w") as z:\n    for name in sys.argv[3:]: z.write(sys.argv[2] + "/" + name, name)';
 
 /**
  * The shared package jobs/pitchstream_jobs as a zip for --py-files, cached under
  * <cacheDir>/pitchstream_jobs-<content hash>.zip (rebuilt only when a .py file changes).
  */
-export function jobsPackageZip(root: string, cacheDir: string): string {
+export function jobsPackageZip(root: string, cacheDir: string, python: string): string {
   const source = path.join(jobsDir(root), PACKAGE);
   if (!fs.existsSync(path.join(source, '__init__.py')))
     throw new PitchstreamError('SETUP_MISSING', `the job package ${source} is missing (no __init__.py)`, {
       fix: 'Restore jobs/pitchstream_jobs from git.',
       details: { file: source },
     });
-  const entries = packageFiles(source, `${PACKAGE}/`);
+  const names = packageFiles(source, `${PACKAGE}/`);
   const hash = crypto.createHash('sha256');
-  for (const entry of entries) hash.update(entry.name).update('\0').update(entry.data).update('\0');
+  for (const name of names) hash.update(name).update('\0').update(fs.readFileSync(path.join(jobsDir(root), name))).update('\0');
   const zip = path.join(cacheDir, `${PACKAGE}-${hash.digest('hex').slice(0, 16)}.zip`);
   if (fs.existsSync(zip)) return zip;
   fs.mkdirSync(cacheDir, { recursive: true });
   const temporary = `${zip}.tmp-${process.pid}`;
-  fs.writeFileSync(temporary, zipArchive(entries));
+  execFileSync(python, ['-c', ZIP_SCRIPT, temporary, jobsDir(root), ...names]);
   fs.renameSync(temporary, zip);
   return zip;
 }

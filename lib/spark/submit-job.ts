@@ -167,7 +167,7 @@ export async function submitJob(job: JobRef, args: readonly string[] = [], optio
     propertiesFile: files.propertiesFile,
     confDir: files.confDir,
     jars: connectorJars(paths.sparkKafkaJars),
-    pyFiles: [jobsPackageZip(config.root, path.join(config.home, 'cache'))],
+    pyFiles: [jobsPackageZip(config.root, path.join(config.home, 'cache'), requireInstalled(paths.python, 'the project Python venv'))],
     entry: resolved.entry,
     jobArgs: args,
     stopFile: files.stopFile,

@@ -38,9 +38,9 @@ describe('resolveJob', () => {
 
 describe('jobsPackageZip', () => {
   it('zips pitchstream_jobs so that Python can import it, and reuses the zip while nothing changes', () => {
-    const zip = jobsPackageZip(root, cache);
-    expect(jobsPackageZip(root, cache)).toBe(zip);
     const python = installPaths(path.join(root, '.pitchstream'), versions()).python;
+    const zip = jobsPackageZip(root, cache, python);
+    expect(jobsPackageZip(root, cache, python)).toBe(zip);
     const imported = execFileSync(python, ['-c', 'import sys; sys.path.insert(0, sys.argv[1]); import pitchstream_jobs; print(pitchstream_jobs.__file__)', zip], {
       encoding: 'utf8',
     });
