@@ -116,6 +116,16 @@ export async function openMatchFeed(source: EventSource): Promise<MatchFeed> {
       },
     };
   }
+  if (source.kind === 'events') {
+    const loaded: LoadedMatch[] = source.matches.map(({ match, events }) => ({ kind: 'match', match, events }));
+    return {
+      label: `${source.label}: ${loaded.length} matches held in memory`,
+      badLists: [],
+      async *items() {
+        yield* loaded;
+      },
+    };
+  }
   const reader = openStatsBomb(source.dir);
   const badLists: BadFile[] = [];
   const selected = await selectMatches(reader, source, badLists);

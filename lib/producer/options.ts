@@ -1,6 +1,7 @@
 // What a produce run takes: the source of events, the pace, the topic and producer settings; defaults and checks.
 import type { Compression, KafkaClientOptions } from '../kafka';
 import { PitchstreamError } from '../errors';
+import type { MatchEvents } from './send-plan';
 import type { ProduceStats } from './stats';
 
 export const DEFAULT_TOPIC = 'statsbomb-360-events';
@@ -33,7 +34,9 @@ export type EventSource =
       limit?: number;
     }
   /** Matches made in memory by lib/synthetic (labelled synthetic in every event). */
-  | { kind: 'synthetic'; matches: number; seed: number };
+  | { kind: 'synthetic'; matches: number; seed: number }
+  /** Matches the caller already holds (e.g. loaded once with openStatsBomb), sent as they are. */
+  | { kind: 'events'; label: string; matches: MatchEvents[] };
 
 export type BadFilePolicy = 'skip' | 'fail';
 
@@ -102,7 +105,7 @@ export function resolveProduceOptions(options: ProduceOptions): ResolvedProduceO
     if (source.limit !== undefined) positive('source.limit', source.limit, true);
     if ((source.competitionId === undefined) !== (source.seasonId === undefined))
       throw invalid('source.competitionId/seasonId', 'given together', { competitionId: source.competitionId, seasonId: source.seasonId });
-  } else throw invalid('source.kind', '"statsbomb" or "synthetic"', (source as { kind: unknown }).kind);
+  } else if (source.kind !== 'events') throw invalid('source.kind', '"statsbomb", "synthetic" or "events"', (source as { kind: unknown }).kind);
   const onBadFile = options.onBadFile ?? 'skip';
   if (onBadFile !== 'skip' && onBadFile !== 'fail') throw invalid('onBadFile', '"skip" or "fail"', onBadFile);
   const compression = options.compression ?? 'none';
