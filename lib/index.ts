@@ -11,3 +11,4 @@ export * from './smoke';
 export * from './synthetic';
 export * from './charts';
 export * from './producer';
+export * from './doctor';

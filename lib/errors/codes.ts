@@ -106,6 +106,14 @@ export const ERROR_CODES = {
     summary: 'A StatsBomb file could not be downloaded after every retry.',
     fix: 'Run the download again (finished files are kept, partial ones resume); check the URL named in the message.',
   },
+  DOCTOR_FAILED: {
+    summary: 'The doctor found a configuration or environment problem that would make the Spark job fail.',
+    fix: 'Apply the fix printed under each failed check (`npm run doctor` shows them all).',
+  },
+  METRICS_UNAVAILABLE: {
+    summary: "A run's metrics could not be collected: the driver's UI never answered.",
+    fix: 'Keep spark.ui.enabled on, and start collecting while the job runs (the UI ends with the job).',
+  },
 } as const satisfies Record<string, { summary: string; fix: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
