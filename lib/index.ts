@@ -12,3 +12,4 @@ export * from './synthetic';
 export * from './charts';
 export * from './producer';
 export * from './doctor';
+export * from './streaming';

@@ -114,6 +114,10 @@ export const ERROR_CODES = {
     summary: "A run's metrics could not be collected: the driver's UI never answered.",
     fix: 'Keep spark.ui.enabled on, and start collecting while the job runs (the UI ends with the job).',
   },
+  STREAM_CATCH_UP_TIMEOUT: {
+    summary: 'The streaming job did not read the records the topic holds within the time allowed (or ended before).',
+    fix: "Give it more time (timeoutMs), lower the producer's rate, or read the job's driver log and progress/ files.",
+  },
 } as const satisfies Record<string, { summary: string; fix: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,125 @@
+"""Kafka records → typed events, with every malformed record kept and given a reason.
+
+Pure DataFrame → DataFrame functions (plus the Kafka source reader). Parsing uses built-in
+functions only (from_json with the contract's StructType, get_json_object, json_object_keys):
+no Python UDF on the hot path. A record is *good* when its reject_reason is null; the reasons are
+
+* ``empty value``                       — a null or blank Kafka value (e.g. a tombstone);
+* ``not JSON``                          — the value does not parse as JSON;
+* ``not a JSON object``                 — valid JSON, but an array, a string or a number;
+* ``wrong type: f1, f2``                — fields present with a value of the wrong type;
+* ``missing required: f1, f2``          — fields the contract marks non-nullable are absent or null;
+* ``malformed point: location``         — a point that is not [x, y] with two numbers;
+* ``team not in match: team_id``        — team_id or possession_team_id is neither side of the match.
+
+The reasons are computed in a CASE expression whose branches Spark evaluates only for records
+that fail the cheap checks before them, so good records pay for one from_json and a few null tests.
+"""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+from pyspark.sql import Column, DataFrame, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql.types import StringType, StructField, StructType
+
+CORRUPT_FIELD = "_corrupt_record"
+POINT_FIELDS = ("location", "end_location")
+TEAM_FIELDS = ("team_id", "possession_team_id")
+
+
+def read_kafka_stream(
+    spark: SparkSession,
+    bootstrap: str,
+    topic: str,
+    starting_offsets: str = "earliest",
+    max_offsets_per_trigger: Optional[int] = None,
+) -> DataFrame:
+    """The Kafka source as a streaming DataFrame (key, value, topic, partition, offset, timestamp…)."""
+    reader = (
+        spark.readStream.format("kafka")
+        .option("kafka.bootstrap.servers", bootstrap)
+        .option("subscribe", topic)
+        .option("startingOffsets", starting_offsets)
+    )
+    if max_offsets_per_trigger:
+        reader = reader.option("maxOffsetsPerTrigger", str(int(max_offsets_per_trigger)))
+    return reader.load()
+
+
+def parsing_schema(schema: StructType) -> StructType:
+    """The contract's schema plus the column from_json fills with the raw text of a corrupt record."""
+    return StructType(list(schema.fields) + [StructField(CORRUPT_FIELD, StringType(), True)])
+
+
+def _names(parts: List[Column]) -> Column:
+    """'a, b' from conditional names (nulls are skipped by concat_ws)."""
+    return F.concat_ws(", ", *parts)
+
+
+def _is_valid_point(point: Column) -> Column:
+    return point.isNull() | (
+        (F.size(point) == 2) & F.try_element_at(point, F.lit(1)).isNotNull() & F.try_element_at(point, F.lit(2)).isNotNull()
+    )
+
+
+def reject_reason(raw: Column, event: Column, schema: StructType) -> Column:
+    """Why a record is malformed, or null for a good one (see the module docstring)."""
+    required = [field.name for field in schema.fields if not field.nullable]
+    points = [name for name in POINT_FIELDS if name in schema.fieldNames()]
+    wrong_type = _names(
+        [F.when(F.get_json_object(raw, f"$.{field.name}").isNotNull() & event[field.name].isNull(), F.lit(field.name)) for field in schema.fields]
+    )
+    missing = _names([F.when(event[name].isNull(), F.lit(name)) for name in required])
+    bad_points = _names([F.when(~_is_valid_point(event[name]), F.lit(name)) for name in points])
+    sides = (event["home_team_id"], event["away_team_id"])
+    foreign = _names([F.when(~event[name].isin(*sides), F.lit(name)) for name in TEAM_FIELDS])
+    any_missing = F.lit(False)
+    for name in required:
+        any_missing = any_missing | event[name].isNull()
+    any_bad_point = F.lit(False)
+    for name in points:
+        any_bad_point = any_bad_point | ~_is_valid_point(event[name])
+    any_foreign = F.lit(False)
+    for name in TEAM_FIELDS:
+        any_foreign = any_foreign | ~event[name].isin(*sides)
+    return (
+        F.when(raw.isNull() | (F.trim(raw) == ""), F.lit("empty value"))
+        .when(F.get_json_object(raw, "$").isNull(), F.lit("not JSON"))
+        .when(F.json_object_keys(raw).isNull(), F.lit("not a JSON object"))
+        .when(event[CORRUPT_FIELD].isNotNull(), F.concat(F.lit("wrong type: "), wrong_type))
+        .when(any_missing, F.concat(F.lit("missing required: "), missing))
+        .when(any_bad_point, F.concat(F.lit("malformed point: "), bad_points))
+        .when(any_foreign, F.concat(F.lit("team not in match: "), foreign))
+    )
+
+
+def parse_event_records(records: DataFrame, schema: StructType) -> DataFrame:
+    """Kafka records → partition, offset, kafka_timestamp, raw (text), event (struct), reject_reason."""
+    raw = F.col("value").cast("string")
+    with_event = records.select(
+        F.col("partition").cast("int").alias("partition"),
+        F.col("offset").cast("long").alias("offset"),
+        F.col("timestamp").alias("kafka_timestamp"),
+        raw.alias("raw"),
+        F.from_json(raw, parsing_schema(schema), {"mode": "PERMISSIVE", "columnNameOfCorruptRecord": CORRUPT_FIELD}).alias("event"),
+    )
+    return with_event.withColumn("reject_reason", reject_reason(F.col("raw"), F.col("event"), schema))
+
+
+def good_events(parsed: DataFrame, schema: StructType, fields: Optional[List[str]] = None) -> DataFrame:
+    """The good records as flat event columns (all contract fields, or only `fields`) plus kafka_timestamp."""
+    names = fields or schema.fieldNames()
+    return parsed.where(F.col("reject_reason").isNull()).select(
+        *[F.col("event")[name].alias(name) for name in names], F.col("kafka_timestamp")
+    )
+
+
+def malformed_records(parsed: DataFrame) -> DataFrame:
+    """The malformed records: partition, offset, kafka_timestamp, raw, reason."""
+    return parsed.where(F.col("reject_reason").isNotNull()).select(
+        "partition", "offset", "kafka_timestamp", "raw", F.col("reject_reason").alias("reason")
+    )
+
+
