@@ -27,6 +27,7 @@ Kafka:
   --compression none|gzip    default none
   --batch-events <n>         most events per produce request (default 4000)
   --lanes <n>                parallel idempotent producers, each owning a share of the partitions (default 1)
+  --concurrent-matches <n>   fixed/max rate: send n matches side by side (default 1, one after another)
 other:
   --on-bad-file skip|fail    a truncated or malformed file: skip it with a warning (default) or stop
   --out <dir>                where manifest.json goes (default PITCHSTREAM_OUTPUTS/produce-<time>)
@@ -75,6 +76,7 @@ export function parseProduceArgs(argv: string[], config: Config): ProduceOptions
       compression: { type: 'string' },
       'batch-events': { type: 'string' },
       lanes: { type: 'string' },
+      'concurrent-matches': { type: 'string' },
       'on-bad-file': { type: 'string' },
       out: { type: 'string' },
     },
@@ -122,6 +124,7 @@ export function parseProduceArgs(argv: string[], config: Config): ProduceOptions
     onBadFile,
     batchEvents: number('batch-events', values['batch-events'], true),
     lanes: number('lanes', values.lanes, true),
+    concurrentMatches: number('concurrent-matches', values['concurrent-matches'], true),
   };
 }
 

@@ -1,9 +1,7 @@
 // pitchstream's small Kafka interface. kafkajs (unmaintained since 2023) stays behind it, so it
 // can be swapped without touching callers; tests run it against our Kafka 4 broker.
 import crypto from 'node:crypto';
-import net from 'node:net';
-import tls from 'node:tls';
-import { CompressionTypes, Kafka, Partitioners, logLevel, type Admin, type ISocketFactory, type Message, type Producer } from 'kafkajs';
+import { CompressionTypes, Kafka, Partitioners, logLevel, type Admin, type Message, type Producer } from 'kafkajs';
 import { PitchstreamError } from '../errors';
 import { partitionForKey } from './partitions';
 
@@ -101,21 +99,6 @@ async function guarded<T>(action: string, bootstrap: string, body: () => Promise
   }
 }
 
-const KEEP_ALIVE_DELAY_MS = 60_000;
-
-/**
- * kafkajs's plain socket with Nagle's algorithm off: otherwise the tail of each large produce
- * request waits for the broker's delayed ACK (~40 ms), which capped a producer near 30,000 events/s.
- */
-const noDelaySocket: ISocketFactory = ({ host, port, ssl, onConnect }) => {
-  const socket = ssl
-    ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }), ...ssl }, onConnect)
-    : net.connect({ host, port }, onConnect);
-  socket.setKeepAlive(true, KEEP_ALIVE_DELAY_MS);
-  socket.setNoDelay(true);
-  return socket;
-};
-
 export interface KafkaClientOptions {
   clientId?: string;
   /** Bounded retries: a dead broker is reported after these, not retried forever. */
@@ -127,7 +110,6 @@ export function createKafkaClient(bootstrap: string, options: KafkaClientOptions
   const kafka = new Kafka({
     clientId: options.clientId ?? 'pitchstream',
     brokers: bootstrap.split(','),
-    socketFactory: noDelaySocket,
     connectionTimeout: options.connectionTimeoutMs ?? 3_000,
     requestTimeout: 30_000,
     retry: { retries: options.retries ?? 5, initialRetryTime: 200, maxRetryTime: 5_000 },

@@ -18,5 +18,5 @@ export {
 } from './options';
 export { fixedRateDueCount, fixedRateDueMs, lagEvents, matchClockDueMs, monotonicClockMs } from './pacing';
 export { produceEvents, type ProduceHandle, type ProduceSummary, type SkippedFile } from './produce-events';
-export { interleaveByMatchClock, sequentialPlan, type MatchEvents, type PlannedEvent } from './send-plan';
+export { interleaveByMatchClock, interleaveInChunks, sequentialPlan, type MatchEvents, type PlannedEvent } from './send-plan';
 export { createStatsTracker, formatProduceProgress, type ProduceStats, type StatsTracker } from './stats';

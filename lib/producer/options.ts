@@ -58,8 +58,10 @@ export interface ProduceOptions {
   onBadFile?: BadFilePolicy;
   /** Most events in one produce request (default 4,000). */
   batchEvents?: number;
-  /** Most value bytes in one produce request (default 900,000); a single larger event still goes alone. */
+  /** Most value bytes per partition in one produce request (default 900,000); a single larger event still goes alone. */
   maxBatchBytes?: number;
+  /** Fixed and max rates: how many matches are sent side by side (default 1, one after another). */
+  concurrentMatches?: number;
   /** Producer settings: idempotent (default true, acks=all always), lanes (parallel producers). */
   idempotent?: boolean;
   lanes?: number;
@@ -126,6 +128,7 @@ export function resolveProduceOptions(options: ProduceOptions): ResolvedProduceO
     rounds: positive('rounds', options.rounds ?? 1, true, true),
     loopGapMs: positive('loopGapMs', options.loopGapMs ?? DEFAULT_LOOP_GAP_MS, true),
     batchEvents: positive('batchEvents', options.batchEvents ?? DEFAULT_BATCH_EVENTS, true),
+    concurrentMatches: positive('concurrentMatches', options.concurrentMatches ?? 1, true),
     maxBatchBytes: positive('maxBatchBytes', options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES, true),
     lanes: positive('lanes', options.lanes ?? 1, true),
     progressIntervalMs: positive('progressIntervalMs', options.progressIntervalMs ?? 1_000, true),

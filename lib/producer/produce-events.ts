@@ -3,13 +3,13 @@
 import { performance } from 'node:perf_hooks';
 import type { MatchInfo } from '../data';
 import { isPitchstreamError } from '../errors';
-import { createKafkaClient, type EventProducer, type KafkaClient, type OutgoingMessage } from '../kafka';
+import { createKafkaClient, partitionForKey, type EventProducer, type KafkaClient, type OutgoingMessage } from '../kafka';
 import { openMatchFeed, type BadFile, type LoadedMatch, type SourceItem } from './event-source';
 import { eventForRound, roundShiftMs } from './loop-rounds';
 import { createManifestTally, writeManifest, type ManifestFile } from './manifest';
 import { resolveProduceOptions, type ProduceOptions, type ResolvedProduceOptions } from './options';
 import { fixedRateDueCount, fixedRateDueMs, lagEvents as lagBehind, matchClockDueMs } from './pacing';
-import { interleaveByMatchClock, sequentialPlan, type PlannedEvent } from './send-plan';
+import { interleaveByMatchClock, interleaveInChunks, sequentialPlan, type PlannedEvent } from './send-plan';
 import { createStatsTracker, type ProduceStats } from './stats';
 
 export interface SkippedFile {
@@ -55,6 +55,9 @@ interface Batch {
   valueBytes: number;
 }
 
+/** Events of one match before the next match's turn, when matches go side by side. */
+const SIDE_BY_SIDE_CHUNK_EVENTS = 100;
+
 const nowMs = (): number => performance.timeOrigin + performance.now();
 
 /** Starts a produce run; see ProduceOptions for sources, pacing, loop rounds and producer settings. */
@@ -65,6 +68,7 @@ export function produceEvents(options: ProduceOptions): ProduceHandle {
   const tally = createManifestTally();
   const skippedFiles: SkippedFile[] = [];
   const keyByMatch = new Map<number, Buffer>();
+  const partitionByMatch = new Map<number, number>();
   let stopping = false;
   let wakeSleepers: Array<() => void> = [];
   let round = 0;
@@ -137,15 +141,27 @@ export function produceEvents(options: ProduceOptions): ProduceHandle {
     return key;
   }
 
-  function buildBatch(plan: readonly PlannedEvent[], from: number, count: number, shiftMs: number): Batch {
+  function partitionOf(matchId: number, key: Buffer, partitions: number): number {
+    let partition = partitionByMatch.get(matchId);
+    if (partition === undefined) partitionByMatch.set(matchId, (partition = partitionForKey(key, partitions)));
+    return partition;
+  }
+
+  /** Serializes up to `count` planned events, stopping before a partition's share would pass maxBatchBytes. */
+  function buildBatch(plan: readonly PlannedEvent[], from: number, count: number, shiftMs: number, partitions: number): Batch {
     const batch: Batch = { messages: [], entries: [], ids: [], eventTimes: [], valueBytes: 0 };
+    const bytesByPartition = new Map<number, number>();
     const trackSpan = round === 0 && settings.rounds > 1;
     for (const entry of plan.slice(from, from + count)) {
       const event = eventForRound(entry.event, round, shiftMs);
       const value = Buffer.from(JSON.stringify(event));
-      if (batch.messages.length > 0 && batch.valueBytes + value.length > settings.maxBatchBytes) break;
+      const key = matchKey(entry.match);
+      const partition = partitionOf(entry.match.matchId, key, partitions);
+      const partitionBytes = (bytesByPartition.get(partition) ?? 0) + value.length;
+      if (batch.messages.length > 0 && partitionBytes > settings.maxBatchBytes) break;
+      bytesByPartition.set(partition, partitionBytes);
       batch.entries.push(entry);
-      batch.messages.push({ key: matchKey(entry.match), value });
+      batch.messages.push({ key, value });
       batch.ids.push(event.id);
       batch.eventTimes.push(event.event_time);
       batch.valueBytes += value.length;
@@ -240,7 +256,7 @@ export function produceEvents(options: ProduceOptions): ProduceHandle {
       };
   }
 
-  async function sendPlan(producer: EventProducer, plan: readonly PlannedEvent[], shiftMs: number): Promise<void> {
+  async function sendPlan(producer: EventProducer, plan: readonly PlannedEvent[], shiftMs: number, partitions: number): Promise<void> {
     const clockStartMs = nowMs();
     let position = 0;
     watchLag(plan, () => position, clockStartMs);
@@ -248,7 +264,7 @@ export function produceEvents(options: ProduceOptions): ProduceHandle {
       const count = await allowance(plan, position, clockStartMs);
       if (count === 0) break;
       // Serialize this batch while the previous one is on its way, then hand it over.
-      const batch = buildBatch(plan, position, count, shiftMs);
+      const batch = buildBatch(plan, position, count, shiftMs, partitions);
       await settleInFlight();
       if (stopping) break;
       hand(producer, batch);
@@ -256,7 +272,7 @@ export function produceEvents(options: ProduceOptions): ProduceHandle {
     }
   }
 
-  async function sendRounds(producer: EventProducer, feed: Awaited<ReturnType<typeof openMatchFeed>>): Promise<void> {
+  async function sendRounds(producer: EventProducer, feed: Awaited<ReturnType<typeof openMatchFeed>>, partitions: number): Promise<void> {
     for (round = 0; round < settings.rounds && !stopping; round += 1) {
       const handedBefore = handedEvents;
       const shiftMs = round === 0 ? 0 : roundShiftMs(round, dataMaxMs - dataMinMs, settings.loopGapMs);
@@ -267,13 +283,24 @@ export function produceEvents(options: ProduceOptions): ProduceHandle {
           const match = loadedOrThrow(item);
           if (match) loaded.push(match);
         }
-        await sendPlan(producer, interleaveByMatchClock(loaded), shiftMs);
-      } else
+        await sendPlan(producer, interleaveByMatchClock(loaded), shiftMs, partitions);
+      } else {
+        let group: LoadedMatch[] = [];
+        const sendGroup = async (): Promise<void> => {
+          const plan = group.length === 1 ? sequentialPlan(group[0]!) : interleaveInChunks(group, SIDE_BY_SIDE_CHUNK_EVENTS);
+          group = [];
+          await sendPlan(producer, plan, shiftMs, partitions);
+        };
         for await (const item of feed.items()) {
           if (stopping) break;
+          // A fatal bad file ends the run only after the good matches before it went out.
+          if (item.kind !== 'match' && group.length > 0) await sendGroup();
           const match = loadedOrThrow(item);
-          if (match) await sendPlan(producer, sequentialPlan(match), shiftMs);
+          if (match) group.push(match);
+          if (group.length === settings.concurrentMatches) await sendGroup();
         }
+        if (group.length > 0 && !stopping) await sendGroup();
+      }
       if (!stopping) roundsCompleted += 1;
       if (handedEvents === handedBefore) break; // nothing to send: looping would spin
     }
@@ -293,7 +320,7 @@ export function produceEvents(options: ProduceOptions): ProduceHandle {
         lanes: settings.lanes,
       });
       try {
-        await sendRounds(producer, feed);
+        await sendRounds(producer, feed, await client.partitionCount(settings.topic));
         await settleInFlight();
       } finally {
         // Whatever ended the run, what was handed to Kafka is awaited before closing.

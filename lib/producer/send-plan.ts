@@ -1,4 +1,4 @@
-// The order events go out in: match after match, or every match at once interleaved on its own match clock.
+// The order events go out in: match after match, a few matches side by side, or every match at once on its own match clock.
 import type { MatchEvent, MatchInfo } from '../data';
 import { monotonicClockMs } from './pacing';
 
@@ -30,4 +30,13 @@ export function interleaveByMatchClock(matches: readonly MatchEvents[]): Planned
   });
   planned.sort((a, b) => a.entry.clockMs - b.entry.clockMs || a.matchOrder - b.matchOrder || a.position - b.position);
   return planned.map(({ entry }) => entry);
+}
+
+/** Several matches sent side by side: chunks of `chunkEvents` of each in turn, so one request spans several partitions. */
+export function interleaveInChunks(matches: readonly MatchEvents[], chunkEvents: number): PlannedEvent[] {
+  const planned: PlannedEvent[] = [];
+  const longest = Math.max(0, ...matches.map(({ events }) => events.length));
+  for (let from = 0; from < longest; from += chunkEvents)
+    for (const { match, events } of matches) for (const event of events.slice(from, from + chunkEvents)) planned.push({ match, event, clockMs: 0 });
+  return planned;
 }

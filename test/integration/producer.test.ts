@@ -22,8 +22,12 @@ function tempDir(): string {
   return dir;
 }
 
+const topics: string[] = [];
+
 function topicName(what: string): string {
-  return `test-producer-${what}-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+  const topic = `test-producer-${what}-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+  topics.push(topic);
+  return topic;
 }
 
 /** Consumed events grouped by key, each list in offset order. */
@@ -50,6 +54,7 @@ describe.skipIf(SAMPLE_MISSING_REASON !== undefined)('the Kafka event producer',
   });
 
   afterAll(async () => {
+    for (const topic of topics) await client?.deleteTopic(topic).catch(() => undefined);
     await client?.close();
     await stopKafkaBroker(config);
     tempDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true }));

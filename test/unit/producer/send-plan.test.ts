@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MatchEvent, MatchInfo } from '../../../lib/data';
-import { createStatsTracker, formatProduceProgress, interleaveByMatchClock, resolveProduceOptions } from '../../../lib/producer';
+import { createStatsTracker, formatProduceProgress, interleaveByMatchClock, interleaveInChunks, resolveProduceOptions } from '../../../lib/producer';
 import { isPitchstreamError } from '../../../lib/errors';
 
 const KICK_OFF_MS = Date.parse('2020-01-01T20:00:00.000Z');
@@ -16,6 +16,11 @@ describe('the send plan', () => {
     const plan = interleaveByMatchClock([match(1, [0, 10, 46, 45, 50]), match(2, [0, 5, 47])]);
     expect(plan.map((p) => p.event.id)).toEqual(['1-0', '2-0', '2-1', '1-1', '1-2', '1-3', '2-2', '1-4']);
     expect(plan.map((p) => p.clockMs / 60_000)).toEqual([0, 0, 5, 10, 46, 46, 47, 50]);
+  });
+
+  it('sends matches side by side in chunks, each match in its own order', () => {
+    const plan = interleaveInChunks([match(1, [0, 1, 2, 3, 4]), match(2, [0, 1])], 2);
+    expect(plan.map((p) => p.event.id)).toEqual(['1-0', '1-1', '2-0', '2-1', '1-2', '1-3', '1-4']);
   });
 });
 
