@@ -13,3 +13,4 @@ export * from './charts';
 export * from './producer';
 export * from './doctor';
 export * from './streaming';
+export * from './metrics';
