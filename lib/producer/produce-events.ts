@@ -1,5 +1,11 @@
 // produceEvents: replays matches into Kafka (idempotent, acks=all, key = match id) at a planned pace, with live figures,
 // a graceful stop that flushes what was accepted, and a manifest of what the broker acknowledged.
+//
+// Message value: the normalized event as JSON, fields in the contract's order (contracts/event.schema.json).
+// Message timestamp: the produce time, not event_time. StatsBomb event times lie years back, and a topic's
+// retention.ms counts from record timestamps, so the broker would delete them at once; downstream windows read
+// event_time from the value. Loop rounds: the contract has no round field, so round r ≥ 1 carries
+// id = uuid v5(ROUND_ID_NAMESPACE, "<id>:r<r>") and event_time + r × (span of round 0's event times + loopGapMs).
 import { performance } from 'node:perf_hooks';
 import type { MatchInfo } from '../data';
 import { isPitchstreamError } from '../errors';
