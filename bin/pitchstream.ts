@@ -5,8 +5,10 @@ import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../lib/config';
 import { isPitchstreamError } from '../lib/errors';
 import { resetKafkaData, stackDown, stackStatus, stackUp } from '../lib/stack';
-import { runMainJob } from './main-job';
+import { runDoctor } from './doctor';
 import { runLab } from './lab';
+import { runMainJob } from './main-job';
+import { runProduce } from './produce';
 
 const USAGE = `usage:
   pitchstream stack up [--cluster]   start Kafka (and with --cluster the local Spark master + worker)
@@ -14,6 +16,8 @@ const USAGE = `usage:
   pitchstream stack status           what runs, on which ports, with URLs
   pitchstream stack reset-kafka      delete the embedded broker's data (topics are lost)
   pitchstream lab                    Jupyter Lab with the tslab kernel (token auth on)
+  pitchstream produce [options]      replay StatsBomb (or synthetic) events into Kafka (--help)
+  pitchstream doctor [options]       check the Spark configuration and the environment (--help)
   pitchstream start [--cluster] [--keep-running|--exit]
                                      the main job: stack up, smoke pipeline, report`;
 
@@ -59,6 +63,12 @@ async function stack(config: Config, action: string | undefined, cluster: boolea
 }
 
 async function main(argv: string[]): Promise<void> {
+  // Sub-commands with their own options parse the rest of the line themselves.
+  if (argv[0] === 'produce') return runProduce(loadConfig(), argv.slice(1));
+  if (argv[0] === 'doctor') {
+    process.exitCode = await runDoctor(loadConfig(), argv.slice(1));
+    return;
+  }
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,

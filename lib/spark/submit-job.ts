@@ -5,6 +5,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { execa, type ResultPromise } from 'execa';
 import { installPaths, loadConfig, requireInstalled, versions, type Config } from '../config';
+import { runDoctorBeforeSubmit } from '../doctor/run-doctor';
 import { PitchstreamError } from '../errors';
 import { requireSparkMasterReachable } from '../stack/spark-standalone';
 import { extractPythonTraceback, parseAppLine, parsePythonTraceback, readErrorFile, type PythonError } from './driver-log';
@@ -147,6 +148,8 @@ export async function submitJob(job: JobRef, args: readonly string[] = [], optio
   if (config.mode === 'gpu') await requireGpuReady({ rapidsJar });
   const master = options.master ?? config.sparkMaster;
   if (master.startsWith('spark://')) await requireSparkMasterReachable(master);
+  // The configuration mistakes of the original system are caught here, before any JVM starts.
+  await runDoctorBeforeSubmit({ config, master, conf: options.conf });
   const conf = effectiveSparkConf({
     root: config.root,
     mode: config.mode,
