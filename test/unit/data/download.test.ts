@@ -35,7 +35,8 @@ async function serveFolder(root: string): Promise<TestServer> {
     const body = fault === 'invalid-json' ? Buffer.from('[{"id": "a", "index": 1,') : fs.readFileSync(file);
     if (fault === 'cut-mid-body') {
       response.writeHead(200, { 'content-length': body.length });
-      response.write(body.subarray(0, Math.floor(body.length / 2)), () => response.socket?.destroy());
+      // Cut only once the half has had time to reach the client (an immediate destroy can lose it).
+      response.write(body.subarray(0, Math.floor(body.length / 2)), () => setTimeout(() => response.socket?.destroy(), 100));
       return;
     }
     const start = range ? Number(/^bytes=(\d+)-$/.exec(range)![1]) : 0;
