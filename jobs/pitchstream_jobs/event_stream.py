@@ -84,14 +84,17 @@ def reject_reason(raw: Column, event: Column, schema: StructType) -> Column:
     any_foreign = F.lit(False)
     for name in TEAM_FIELDS:
         any_foreign = any_foreign | ~event[name].isin(*sides)
+    # Good records stop at the first branch: one from_json and a few null tests, no second JSON parse.
+    good = event[CORRUPT_FIELD].isNull() & ~any_missing & ~any_bad_point & ~any_foreign
     return (
-        F.when(raw.isNull() | (F.trim(raw) == ""), F.lit("empty value"))
+        F.when(good, F.lit(None).cast("string"))
+        .when(raw.isNull() | (F.trim(raw) == ""), F.lit("empty value"))
         .when(F.get_json_object(raw, "$").isNull(), F.lit("not JSON"))
         .when(F.json_object_keys(raw).isNull(), F.lit("not a JSON object"))
         .when(event[CORRUPT_FIELD].isNotNull(), F.concat(F.lit("wrong type: "), wrong_type))
         .when(any_missing, F.concat(F.lit("missing required: "), missing))
         .when(any_bad_point, F.concat(F.lit("malformed point: "), bad_points))
-        .when(any_foreign, F.concat(F.lit("team not in match: "), foreign))
+        .otherwise(F.concat(F.lit("team not in match: "), foreign))
     )
 
 

@@ -33,3 +33,4 @@ export {
   type StatsFollower,
   type TeamWindowStats,
 } from './team-window-stats';
+export { isHeadlessKernel, waitForQueriesReady, watchMatchStats, type LiveUpdate, type WatchOptions } from './live-watch';

@@ -55,7 +55,7 @@ export function passesTimelineFigure(rows: readonly TeamWindowStats[], names?: T
 /** Possession share per window and team (the two sides of a match add up to 1). */
 export function possessionTimelineFigure(rows: readonly TeamWindowStats[], names?: TeamNames): Figure {
   return {
-    data: teamSeries(rows, (row) => row.possessionShare, names, { stackgroup: undefined }),
+    data: teamSeries(rows, (row) => row.possessionShare, names),
     layout: {
       title: { text: 'Possession share per window' },
       xaxis: { title: { text: 'minutes since the first window' } },

@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../lib/config';
 import { openStatsBomb, type MatchEvent } from '../../lib/data';
 import { createKafkaClient, type KafkaClient } from '../../lib/kafka';
-import { runningServices } from '../../lib/stack';
 import { startKafkaBroker, stopKafkaBroker } from '../../lib/stack/kafka-broker';
 import {
   followMatchStats,
@@ -19,6 +18,7 @@ import {
   type TeamWindowStats,
 } from '../../lib/streaming';
 import { freePort } from '../helpers/free-port';
+import { isolatedHome } from './streaming-home';
 import { compareWithOracle, oracleStats } from './streaming-oracle';
 
 const STATSBOMB = path.resolve('..', 'shared', 'statsbomb', 'data');
@@ -30,7 +30,7 @@ const out = fs.mkdtempSync(path.join(os.tmpdir(), 'pitchstream-streaming-'));
 let config: Config;
 let bootstrap: string;
 let client: KafkaClient;
-let ownBroker = false;
+const home = isolatedHome();
 let events: MatchEvent[] = [];
 
 async function produce(topic: string, values: Array<{ key: string; value: string }>): Promise<void> {
@@ -51,8 +51,7 @@ function comparable(rows: readonly TeamWindowStats[]): Array<Record<string, unkn
 }
 
 beforeAll(async () => {
-  config = loadConfig({ sparkMaster: 'local[2]', kafkaPort: await freePort(), kafkaControllerPort: await freePort() });
-  ownBroker = !runningServices(config).has('kafka');
+  config = loadConfig({ home: home.home, sparkMaster: 'local[2]', kafkaPort: await freePort(), kafkaControllerPort: await freePort() });
   bootstrap = (await startKafkaBroker(config)).bootstrap;
   client = createKafkaClient(bootstrap);
   const reader = openStatsBomb(STATSBOMB);
@@ -61,8 +60,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await client?.close();
-  if (ownBroker) await stopKafkaBroker(config);
+  await stopKafkaBroker(config);
   fs.rmSync(out, { recursive: true, force: true });
+  home.remove();
 });
 
 describe('stream_match_stats', () => {
@@ -87,5 +87,59 @@ describe('stream_match_stats', () => {
     expect(readDeadLetters(outputDir)).toEqual([]);
     // The three-sixty metrics were computed from real frames.
     expect(uninterrupted.some((row) => row.frames > 0 && row.balance10mMean !== null)).toBe(true);
+  });
+
+  it('stops mid-stream and restarts from its checkpoint with results identical to the uninterrupted run', async () => {
+    const outputDir = path.join(out, 'restart');
+    const options = { bootstrap, topic, outputDir, maxOffsetsPerTrigger: 800, config, timeoutMs: 150_000 };
+    const first = await startMatchStats({ ...options, triggerMs: 500 });
+    const follower = followMatchStats(outputDir);
+    const deadline = Date.now() + 90_000;
+    while (follower.batches().size < 2 && Date.now() < deadline) {
+      follower.poll();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect((await first.stop()).outcome).toBe('stopped');
+    const readBeforeRestart = intakeTotals(readIntake(outputDir)).records;
+    expect(readBeforeRestart).toBeGreaterThan(0);
+    expect(readBeforeRestart).toBeLessThan(events.length);
+
+    const second = await startMatchStats({ ...options, availableNow: true, maxOffsetsPerTrigger: 4_000 });
+    expect((await second.wait()).outcome).toBe('succeeded');
+    const resumed = readMatchStats(outputDir);
+    expect(comparable(resumed)).toEqual(comparable(uninterrupted));
+    // Nothing read twice, nothing lost: the intake of both runs adds up to the topic exactly.
+    expect(intakeTotals(readIntake(outputDir))).toEqual({ records: events.length, good: events.length, malformed: 0 });
+  });
+});
+
+describe('stream_match_stats with malformed records', () => {
+  it('keeps good results unchanged and puts each of the bad records in the dead-letter output with its reason', async () => {
+    const topic = `stream-malformed-${Date.now()}`;
+    const good = events.filter((event) => event.match_id === MATCH_IDS[0]).slice(0, 1_500);
+    const sample = good[10]!;
+    const bad: Array<{ value: string; reason: RegExp }> = [
+      { value: '{"match_id": 3835319, "type": "Pass"', reason: /^not JSON$/ },
+      { value: '[1, 2, 3]', reason: /^not a JSON object$/ },
+      { value: JSON.stringify({ ...sample, id: 'bad-type', match_id: 'three' }), reason: /^wrong type: match_id$/ },
+      { value: JSON.stringify({ ...sample, id: 'bad-time', event_time: 'yesterday' }), reason: /^wrong type: event_time$/ },
+      { value: JSON.stringify({ ...sample, id: 'no-team', team_id: undefined }), reason: /^missing required: team_id$/ },
+      { value: JSON.stringify({ ...sample, id: 'stranger', team_id: 999_999 }), reason: /^team not in match: team_id$/ },
+      { value: JSON.stringify({ ...sample, id: 'short-point', location: [12] }), reason: /^malformed point: location$/ },
+      { value: '   ', reason: /^empty value$/ },
+    ];
+    const messages = asMessages(good);
+    bad.forEach((record, i) => messages.splice(100 + i * 150, 0, { key: String(sample.match_id), value: record.value }));
+    await produce(topic, messages);
+    const outputDir = path.join(out, 'malformed');
+    const run = await startMatchStats({ bootstrap, topic, outputDir, availableNow: true, maxOffsetsPerTrigger: 600, config, timeoutMs: 150_000 });
+    expect((await run.wait()).outcome).toBe('succeeded');
+
+    expect(compareWithOracle(comparable(readMatchStats(outputDir)), oracleStats(good, WINDOW_MS))).toEqual([]);
+    const letters = readDeadLetters(outputDir);
+    expect(letters.map((letter) => letter.raw)).toEqual(bad.map((record) => record.value));
+    letters.forEach((letter, i) => expect(letter.reason).toMatch(bad[i]!.reason));
+    expect(new Set(letters.map((letter) => letter.batchId)).size).toBeGreaterThan(1);
+    expect(intakeTotals(readIntake(outputDir))).toEqual({ records: messages.length, good: good.length, malformed: bad.length });
   });
 });

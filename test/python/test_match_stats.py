@@ -1,0 +1,179 @@
+"""Pure transforms of stream_match_stats on tiny hand-made frames (batch DataFrames, one local SparkSession):
+parsing and reject reasons (event_stream), window statistics and team rows (match_stats), the intake
+summary (dead_letter) and batch file names (batch_output).
+
+Run: PYTHONPATH=jobs .pitchstream/venv/bin/python -m unittest discover -s test/python -v
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+import unittest
+from datetime import datetime, timezone
+
+import pyarrow as pa
+from pyspark.sql import SparkSession
+
+from pitchstream_jobs.batch_output import batch_file_path, batch_id_of, write_batch_table
+from pitchstream_jobs.contract import event_schema
+from pitchstream_jobs.dead_letter import intake_summary, write_intake
+from pitchstream_jobs.event_stream import good_events, parse_event_records
+from pitchstream_jobs.match_stats import BALANCE_RADIUS_YD, STAT_FIELDS, team_rows, window_stats
+
+KICK_OFF = "2022-07-06T21:00:00.000Z"
+HOME, AWAY = 10, 20
+
+
+def event(seconds, team, kind="Pass", possession=None, **fields):
+    """A complete contract record at kick-off + seconds."""
+    stamp = datetime.fromtimestamp(datetime(2022, 7, 6, 21, tzinfo=timezone.utc).timestamp() + seconds, timezone.utc)
+    record = {
+        "match_id": 1, "home_team_id": HOME, "away_team_id": AWAY, "synthetic": True, "id": f"e{seconds}-{team}",
+        "index": int(seconds), "period": 1, "timestamp": "00:00:00.000", "minute": int(seconds // 60), "second": int(seconds % 60),
+        "event_time": stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z", "type": kind, "team_id": team,
+        "team_name": str(team), "possession": 1, "possession_team_id": possession or team, "play_pattern": "Regular Play",
+        "player_id": 7, "player_name": "P", "location": [60.0, 40.0], "end_location": None, "under_pressure": False,
+        "pass_length": None, "pass_outcome": None, "shot_xg": None, "shot_outcome": None, "duel_type": None, "duel_outcome": None,
+        "card": None, "freeze_frame": None, "visible_area": None,
+    }
+    record.update(fields)
+    return record
+
+
+class MatchStatsTest(unittest.TestCase):
+    spark: SparkSession
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.spark = (
+            SparkSession.builder.master("local[1]")
+            .config("spark.sql.shuffle.partitions", "1")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .getOrCreate()
+        )
+        cls.schema = event_schema()
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        cls.spark.stop()
+
+    def records(self, values):
+        rows = [(None if v is None else v.encode(), i, datetime(2026, 1, 1, tzinfo=timezone.utc)) for i, v in enumerate(values)]
+        return self.spark.createDataFrame(rows, "value binary, offset long, timestamp timestamp").selectExpr(
+            "value", "0 as partition", "offset", "timestamp"
+        )
+
+    def parsed(self, values):
+        return parse_event_records(self.records(values), self.schema)
+
+    def test_reject_reasons_name_what_is_wrong_and_good_records_have_none(self):
+        good = event(1, HOME)
+        values = [
+            json.dumps(good),
+            "not json at all",
+            "[1, 2]",
+            json.dumps({**good, "match_id": "one"}),
+            json.dumps({k: v for k, v in good.items() if k not in ("team_id", "type")}),
+            json.dumps({**good, "possession_team_id": 99}),
+            json.dumps({**good, "end_location": [1.0, 2.0, 3.0]}),
+            None,
+        ]
+        reasons = [row["reject_reason"] for row in self.parsed(values).orderBy("offset").collect()]
+        self.assertEqual(
+            reasons,
+            [None, "not JSON", "not a JSON object", "wrong type: match_id", "missing required: type, team_id",
+             "team not in match: possession_team_id", "malformed point: end_location", "empty value"],
+        )
+
+    def stats(self, events, **options):
+        parsed = self.parsed([json.dumps(e) for e in events])
+        windows = window_stats(good_events(parsed, self.schema, STAT_FIELDS), **options)
+        return {(row["window_start_ms"], row["team_id"]): row for row in team_rows(windows, 7).collect()}
+
+    def test_window_rows_hold_both_sides_and_the_possession_share_adds_up_to_one(self):
+        frame = [
+            {"location": [61.0, 40.0], "teammate": True, "actor": True, "keeper": False},
+            {"location": [65.0, 40.0], "teammate": True, "actor": False, "keeper": False},
+            {"location": [60.0, 40.0 + BALANCE_RADIUS_YD + 0.01], "teammate": False, "actor": False, "keeper": False},
+            {"location": [55.0, 42.0], "teammate": False, "actor": False, "keeper": False},
+            {"location": [58.0, 44.0], "teammate": False, "actor": False, "keeper": False},
+        ]
+        events = [
+            event(1, HOME, "Pass", pass_length=10.0, end_location=[70.0, 40.0]),
+            event(2, HOME, "Pass", pass_length=20.0, pass_outcome="Incomplete", end_location=[80.0, 40.0]),
+            event(3, HOME, "Carry", end_location=[63.0, 44.0]),
+            event(4, HOME, "Carry", location=[50.0, 40.0], end_location=[47.0, 36.0]),
+            event(5, AWAY, "Pressure", possession=HOME, location=[30.0, 20.0], freeze_frame=frame),
+            event(6, AWAY, "Shot", shot_xg=0.25, location=[110.0, 40.0]),
+            event(7, AWAY, "Duel", duel_outcome="Won", location=None),
+            event(61, AWAY, "Pass", pass_length=5.0),
+        ]
+        rows = self.stats(events)
+        start = int(datetime(2022, 7, 6, 21, tzinfo=timezone.utc).timestamp() * 1000)
+        home, away = rows[(start, HOME)], rows[(start, AWAY)]
+        self.assertEqual(home["batch_id"], 7)
+        self.assertEqual((home["side"], home["opponent_id"], home["events"], home["window_events"]), ("home", AWAY, 4, 7))
+        self.assertEqual((home["passes"], home["passes_completed"], home["pass_completion_pct"]), (2, 1, 50.0))
+        self.assertEqual((home["pass_length_min_yd"], home["pass_length_max_yd"], home["pass_length_mean_yd"]), (10.0, 20.0, 15.0))
+        self.assertAlmostEqual(home["pass_length_var_yd2"], 25.0)
+        self.assertEqual(home["carries"], 2)
+        self.assertAlmostEqual(home["carry_distance_yd"], 5.0 + 5.0)
+        self.assertAlmostEqual(home["progressive_carry_distance_yd"], 3.0)
+        self.assertEqual((away["shots"], away["xg"], away["pressures"], away["duels"], away["duels_won"]), (1, 0.25, 1, 1, 1))
+        self.assertEqual((home["possession_events"], away["possession_events"]), (5, 2))
+        self.assertAlmostEqual(home["possession_share"] + away["possession_share"], 1.0)
+        self.assertEqual(away["frames"], 1)
+        self.assertEqual((away["visible_teammates_mean"], away["visible_opponents_mean"]), (1.0, 3.0))
+        # Within 10 m of (30, 20): nobody; the frame is far away from that location.
+        self.assertEqual(away["balance_10m_mean"], 0.0)
+        self.assertIsNone(home["visible_teammates_mean"])
+        self.assertEqual(rows[(start + 60_000, AWAY)]["passes"], 1)
+        self.assertEqual(rows[(start + 60_000, HOME)]["events"], 0)
+        self.assertIsNone(rows[(start + 60_000, HOME)]["pass_completion_pct"])
+        self.assertEqual(away["action_x_mean"], (30.0 + 110.0) / 2)
+        self.assertTrue(math.isclose(away["action_x_var"], 40.0 * 40.0))
+
+    def test_the_balance_counts_teammates_minus_opponents_within_ten_metres(self):
+        frame = [
+            {"location": [60.0, 40.0], "teammate": True, "actor": True, "keeper": False},
+            {"location": [60.0 + BALANCE_RADIUS_YD - 0.01, 40.0], "teammate": True, "actor": False, "keeper": False},
+            {"location": [60.0, 40.0 - BALANCE_RADIUS_YD + 0.01], "teammate": False, "actor": False, "keeper": False},
+            {"location": [60.0, 40.0 + BALANCE_RADIUS_YD + 0.01], "teammate": False, "actor": False, "keeper": False},
+        ]
+        rows = self.stats([event(1, HOME, "Pass", pass_length=1.0, freeze_frame=frame)])
+        home = next(row for (_, team), row in rows.items() if team == HOME)
+        self.assertEqual((home["balance_10m_mean"], home["visible_teammates_mean"], home["visible_opponents_mean"]), (1.0, 1.0, 2.0))
+
+    def test_sliding_windows_put_an_event_in_every_window_that_covers_it(self):
+        rows = self.stats([event(90, HOME)], window_minutes=2.0, slide_minutes=1.0)
+        self.assertEqual(sorted({start for start, _ in rows}), [
+            int(datetime(2022, 7, 6, 21, 0, tzinfo=timezone.utc).timestamp() * 1000),
+            int(datetime(2022, 7, 6, 21, 1, tzinfo=timezone.utc).timestamp() * 1000),
+        ])
+
+    def test_the_intake_summary_counts_records_and_writes_dead_letters_once_per_batch(self):
+        summary = intake_summary(self.parsed([json.dumps(event(1, HOME)), "oops", ""])).first().asDict()
+        self.assertEqual((summary["records"], summary["malformed"]), (3, 2))
+        with tempfile.TemporaryDirectory() as folder:
+            intake, dead = os.path.join(folder, "intake"), os.path.join(folder, "dead")
+            write_intake(summary, 3, intake, dead)
+            write_intake(summary, 3, intake, dead)  # a replayed batch replaces its files
+            self.assertEqual(os.listdir(dead), ["batch-0000000003.arrow"])
+            letters = pa.ipc.open_file(os.path.join(dead, "batch-0000000003.arrow")).read_all().to_pylist()
+            self.assertEqual([(l["raw"], l["reason"]) for l in letters], [("oops", "not JSON"), ("", "empty value")])
+
+    def test_batch_files_are_named_by_batch_id(self):
+        with tempfile.TemporaryDirectory() as folder:
+            path = write_batch_table(pa.table({"x": [1]}), folder, 42)
+            self.assertEqual(path, batch_file_path(folder, 42))
+            self.assertEqual(batch_id_of(path), 42)
+            self.assertIsNone(batch_id_of(".batch-0000000042.arrow.tmp-1"))
+
+
+if __name__ == "__main__":
+    unittest.main()
