@@ -118,6 +118,30 @@ export const ERROR_CODES = {
     summary: 'The streaming job did not read the records the topic holds within the time allowed (or ended before).',
     fix: "Give it more time (timeoutMs), lower the producer's rate, or read the job's driver log and progress/ files.",
   },
+  TRAINING_DATA_EMPTY: {
+    summary: 'The training data selection (competitions, seasons, matches) holds no match with events.',
+    fix: 'Check the competition and season ids named in the message against competitions.json, or train on synthetic data.',
+  },
+  TRAINING_SPLIT_INVALID: {
+    summary: 'The train/test split of the win-probability training leaves one side empty or puts a match on both sides.',
+    fix: 'Give the training more matches (at least 4), or lower testFraction / testSeasons.',
+  },
+  TRAINING_OUTPUT_INVALID: {
+    summary: "The training job's report (metrics, model metadata) is missing or malformed.",
+    fix: "Run the training again; if it keeps failing, read the job's driver log named in the message.",
+  },
+  DOCTOR_FAILED: {
+    summary: 'The doctor found a configuration or environment problem that would make the Spark job fail.',
+    fix: 'Apply the fix printed under each failed check (`npm run doctor` shows them all).',
+  },
+  METRICS_UNAVAILABLE: {
+    summary: "A run's metrics could not be collected: the driver's UI never answered.",
+    fix: 'Keep spark.ui.enabled on, and start collecting while the job runs (the UI ends with the job).',
+  },
+  STREAM_CATCH_UP_TIMEOUT: {
+    summary: 'The streaming job did not read the records the topic holds within the time allowed (or ended before).',
+    fix: "Give it more time (timeoutMs), lower the producer's rate, or read the job's driver log and progress/ files.",
+  },
 } as const satisfies Record<string, { summary: string; fix: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

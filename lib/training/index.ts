@@ -1,0 +1,20 @@
+// Live win-probability training: the job's input from StatsBomb or synthetic data, the job, its report, the executors study.
+export { prepareTrainingEvents, selectMatches, type PreparedEvents, type PrepareEventsOptions, type TrainingMatchRow, type TrainingSource } from './prepare-events';
+export { defaultTrainingSource, describeData, hyperParameterArgs, newRunName, trainLwp, type LwpHyperParameters, type TrainLwpOptions, type TrainLwpResult } from './train-lwp';
+export {
+  LWP_MODELS,
+  LWP_OUTCOMES,
+  readTrainingReport,
+  readTrainingTable,
+  tableRows,
+  type ExecutorPeak,
+  type LwpModelName,
+  type MetricRow,
+  type ModelMetadata,
+  type ModelMetrics,
+  type TrainingData,
+  type TrainingReport,
+  type TrainingReportJson,
+  type TrainingTable,
+  type TrainingTimings,
+} from './training-report';
