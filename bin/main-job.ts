@@ -1,49 +1,77 @@
-// `npm start`: bring the stack up, run the smoke pipeline, say where everything is, and stop
-// the stack (at once when headless, on Ctrl-C in a terminal).
+// `npm start`: bring the stack up, check it end to end (smoke pipeline), run notebooks 02 → 03 →
+// 04 headless with short parameters, write the executed notebooks and an HTML report under
+// reports/, and stop what it started (at once when headless, on Ctrl-C in a terminal).
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../lib/config';
+import { runNotebookReport } from '../lib/reports';
 import { runSmokePipeline } from '../lib/smoke';
 import { runningServices, stackDown, stackUp } from '../lib/stack';
 import { waitForInterrupt } from './wait-for-interrupt';
+
+export const MAIN_NOTEBOOKS = [
+  '02_Entrenamiento_Modelo_LWP.ipynb',
+  '03_Streaming_Estadisticas.ipynb',
+  '04_Streaming_Inferencia_LWP.ipynb',
+] as const;
+
+/** Short runs for the main job; a notebook's own defaults apply to everything not named here. */
+const SHORT_PARAMETERS: Record<string, string> = {
+  STREAM_DURATION_S: '45',
+  LWP_STREAM_DURATION_S: '45',
+};
 
 function say(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-export async function runMainJob(config: Config, options: { cluster: boolean; keepRunning: boolean }): Promise<void> {
-  let interrupted = false;
-  const onSignal = () => {
-    interrupted = true;
-  };
-  process.once('SIGINT', onSignal);
+function dataNote(config: Config): string {
+  return fs.existsSync(path.join(config.statsbombData, 'competitions.json'))
+    ? `Data: StatsBomb open data from ${config.statsbombData}.`
+    : `No StatsBomb data at STATSBOMB_DATA=${config.statsbombData}: the notebooks ran OFFLINE on SYNTHETIC matches (pitchstream's seeded generator), labelled as such in every chart.`;
+}
+
+export interface MainJobOptions {
+  cluster: boolean;
+  keepRunning: boolean;
+}
+
+export async function runMainJob(config: Config, options: MainJobOptions): Promise<void> {
+  const rel = (p: string) => path.relative(process.cwd(), p);
   // What already ran (e.g. `npm run stack -- up` earlier) is left running at the end.
   const alreadyRunning = runningServices(config);
+  let failed = false;
   try {
     const endpoints = await stackUp(config, { cluster: options.cluster, onProgress: say });
-    const result = await runSmokePipeline(config, {
-      bootstrap: endpoints.kafkaBootstrap,
-      master: endpoints.sparkMaster,
-      keepTopic: options.keepRunning,
+    const smoke = await runSmokePipeline(config, { bootstrap: endpoints.kafkaBootstrap, master: endpoints.sparkMaster, onProgress: say });
+    say(`stack check passed: ${smoke.rows.toLocaleString('en')} messages Kafka → Spark → Arrow → TypeScript, checksum ${smoke.checksum} (${rel(smoke.arrowFile)})`);
+
+    const note = dataNote(config);
+    say(`\n${note}`);
+    const notebooks = MAIN_NOTEBOOKS.filter((name) => fs.existsSync(path.join(config.root, 'notebooks', name)));
+    const outDir = path.join(config.root, 'reports');
+    const report = await runNotebookReport({
+      root: config.root,
+      notebooks,
+      outDir,
+      env: { ...SHORT_PARAMETERS, ...(options.cluster ? { LWP_MASTER: endpoints.sparkMaster } : {}) },
+      dataNote: note,
       onProgress: say,
     });
-    const rel = (p: string) => path.relative(process.cwd(), p);
-    say('\nSmoke pipeline passed: Kafka → Spark (Kafka connector) → Arrow → TypeScript');
-    say(`  messages:     ${result.produced.toLocaleString('en')} produced, ${result.rows.toLocaleString('en')} read back, checksum ${result.checksum}`);
-    say(`  times:        produce ${result.durationMs.produce} ms, Spark job ${result.durationMs.job} ms (master ${result.master})`);
-    say(`  Arrow output: ${rel(result.arrowFile)}`);
-    say(`  driver log:   ${rel(result.driverLog)}`);
-    say(`  Kafka:        ${endpoints.kafkaBootstrap} (topic ${result.topic}${options.keepRunning ? '' : ', deleted'})`);
-    if (endpoints.sparkMasterUi) say(`  Spark master: ${endpoints.sparkMasterUi}`);
-    if (options.keepRunning && !interrupted) {
-      say('\nThe stack stays up for exploring (npm run stack -- status). Press Ctrl-C to stop it.');
-      process.off('SIGINT', onSignal);
+    failed = !report.ok;
+    say(`\nReport: ${rel(report.index)}`);
+    for (const run of report.runs) say(`  ${run.status === 'passed' ? 'ok    ' : 'FAILED'} ${run.notebook}${run.html ? `  ${rel(run.html)}` : ''}`);
+    for (const run of report.runs.filter((r) => r.error)) say(`\n${run.notebook} failed:\n${run.error}`);
+    say(`Kafka: ${endpoints.kafkaBootstrap}${endpoints.sparkMasterUi ? `   Spark master UI: ${endpoints.sparkMasterUi}` : ''}`);
+    if (options.keepRunning) {
+      say('\nThe stack stays up for exploring (npm run stack -- status; npm run lab). Press Ctrl-C to stop it.');
       await waitForInterrupt();
     }
   } finally {
-    process.off('SIGINT', onSignal);
     say('\nstopping the stack …');
     const stopped = await stackDown(config, { keep: alreadyRunning });
     say(stopped.length ? `stopped: ${stopped.join(', ')}` : 'nothing to stop');
     if (alreadyRunning.size) say(`left running (started before): ${[...alreadyRunning].join(', ')}`);
   }
+  if (failed) process.exitCode = 1;
 }

@@ -14,3 +14,4 @@ export * from './producer';
 export * from './doctor';
 export * from './streaming';
 export * from './metrics';
+export * from './reports';

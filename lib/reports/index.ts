@@ -1,0 +1,1 @@
+export { notebookTitle, reportIndexHtml, runNotebookReport, type NotebookReport, type NotebookReportOptions, type NotebookRun } from './notebook-report';

@@ -1,0 +1,104 @@
+// The main job's report: runs notebooks headless in order, renders each as HTML, and writes an
+// index page that links them with their outcome, duration and data source.
+import fs from 'node:fs';
+import path from 'node:path';
+import { escapeHtml, executeNotebook, notebookToHtml } from '../jupyter';
+
+export interface NotebookRun {
+  notebook: string;
+  title: string;
+  status: 'passed' | 'failed';
+  durationMs: number;
+  executed?: string;
+  html?: string;
+  error?: string;
+}
+
+export interface NotebookReportOptions {
+  root: string;
+  /** Notebook file names under notebooks/, run in this order. */
+  notebooks: readonly string[];
+  outDir: string;
+  /** Parameters for the notebooks (their parameters cells read process.env). */
+  env?: Record<string, string>;
+  /** Shown at the top of the index: where the data came from (real StatsBomb or synthetic). */
+  dataNote: string;
+  timeoutMs?: number;
+  cellTimeoutMs?: number;
+  onProgress?: (line: string) => void;
+}
+
+export interface NotebookReport {
+  runs: NotebookRun[];
+  index: string;
+  ok: boolean;
+}
+
+/** The notebook's first markdown heading, else its file name. */
+export function notebookTitle(file: string): string {
+  try {
+    const cells = (JSON.parse(fs.readFileSync(file, 'utf8')) as { cells: { cell_type: string; source: string | string[] }[] }).cells;
+    for (const cell of cells) {
+      if (cell.cell_type !== 'markdown') continue;
+      const text = Array.isArray(cell.source) ? cell.source.join('') : cell.source;
+      const heading = /^#\s+(.+)$/m.exec(text);
+      if (heading) return heading[1]!.trim();
+    }
+  } catch {
+    // unreadable notebook: fall back to its name (the run reports the real error)
+  }
+  return path.basename(file, '.ipynb');
+}
+
+export function reportIndexHtml(runs: readonly NotebookRun[], dataNote: string, createdAt: Date): string {
+  const rows = runs
+    .map((run) => {
+      const link = run.html ? `<a href="${escapeHtml(path.basename(run.html))}">${escapeHtml(run.title)}</a>` : escapeHtml(run.title);
+      const status = run.status === 'passed' ? '<span style="color:#1a7f37">passed</span>' : '<span style="color:#cf222e">failed</span>';
+      const error = run.error ? `<pre style="white-space:pre-wrap">${escapeHtml(run.error)}</pre>` : '';
+      return `<tr><td>${link}<br><small>${escapeHtml(run.notebook)}</small>${error}</td><td>${status}</td><td>${(run.durationMs / 1000).toFixed(1)} s</td></tr>`;
+    })
+    .join('\n');
+  return `<!doctype html><html><head><meta charset="utf-8"><title>pitchstream report</title>
+<style>body{font-family:system-ui,sans-serif;max-width:60em;margin:2em auto}td,th{padding:.4em .8em;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}</style>
+</head><body><h1>pitchstream report</h1>
+<p>${escapeHtml(dataNote)}</p>
+<p>Created ${escapeHtml(createdAt.toISOString())}. Event data: StatsBomb open data (https://github.com/statsbomb/open-data) unless marked SYNTHETIC.</p>
+<table><tr><th>Notebook</th><th>Outcome</th><th>Time</th></tr>
+${rows}
+</table></body></html>
+`;
+}
+
+/** Runs every notebook (a failure is recorded and the next one still runs) and writes index.html. */
+export async function runNotebookReport(options: NotebookReportOptions): Promise<NotebookReport> {
+  const say = options.onProgress ?? (() => undefined);
+  fs.mkdirSync(options.outDir, { recursive: true });
+  const runs: NotebookRun[] = [];
+  for (const name of options.notebooks) {
+    const source = path.join(options.root, 'notebooks', name);
+    const base = path.basename(name, '.ipynb');
+    const run: NotebookRun = { notebook: name, title: notebookTitle(source), status: 'failed', durationMs: 0 };
+    const started = Date.now();
+    say(`running notebook ${name} …`);
+    try {
+      const executed = await executeNotebook(source, {
+        outputPath: path.join(options.outDir, `${base}.ipynb`),
+        env: options.env,
+        timeoutMs: options.timeoutMs,
+        cellTimeoutMs: options.cellTimeoutMs,
+      });
+      run.executed = executed.outputPath;
+      run.html = await notebookToHtml(executed.outputPath, path.join(options.outDir, `${base}.html`));
+      run.status = 'passed';
+    } catch (error) {
+      run.error = error instanceof Error ? error.message : String(error);
+    }
+    run.durationMs = Date.now() - started;
+    say(`  ${run.status} in ${(run.durationMs / 1000).toFixed(1)} s${run.html ? ` → ${path.relative(options.root, run.html)}` : ''}`);
+    runs.push(run);
+  }
+  const index = path.join(options.outDir, 'index.html');
+  fs.writeFileSync(index, reportIndexHtml(runs, options.dataNote, new Date()));
+  return { runs, index, ok: runs.every((r) => r.status === 'passed') };
+}
