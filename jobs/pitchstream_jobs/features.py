@@ -295,32 +295,62 @@ def score_time_features(values: Mapping[str, float]) -> Dict[str, float]:
 STATE_KEY_COLUMNS: Tuple[str, ...] = ("match_id", "state_index", "trigger")
 
 
+class GameStateStepper:
+    """game_states one event at a time: a MatchState plus the next minute to emit; serialisable to JSON.
+
+    ``step(event)`` returns the states that event emits (before it: one per minute boundary it
+    crosses; after it: one per goal or red card it brings), exactly as :func:`game_states` yields
+    them, so a stream that feeds a match's events in event order emits the training's states.
+    """
+
+    def __init__(self, home_team_id: int, away_team_id: int) -> None:
+        self.state = MatchState(home_team_id, away_team_id)
+        self.pointer: Optional[Tuple[int, int]] = None  # (period, next minute to emit)
+        self.count = 0
+
+    def step(self, event: Any) -> List[Dict[str, Any]]:
+        period = int(_field(event, "period"))
+        if period not in (1, 2, 3, 4):
+            return []
+        minute = int(_field(event, "minute"))
+        out: List[Dict[str, Any]] = []
+        if self.pointer is None or self.pointer[0] != period:
+            self.pointer = (period, PERIOD_START_MINUTES[period])
+        while self.pointer[1] <= minute:
+            row = self.state.features(minute=self.pointer[1], period=period)
+            out.append({"trigger": "minute", "state_index": self.count, **row})
+            self.count += 1
+            self.pointer = (period, self.pointer[1] + 1)
+        for trigger in self.state.update(event):
+            out.append({"trigger": trigger, "state_index": self.count, **self.state.features()})
+            self.count += 1
+        self.state.prune(self.state.period_base_seconds + self.state.period_elapsed_seconds)
+        return out
+
+    def to_json(self) -> str:
+        return json.dumps({"state": self.state.to_json(), "pointer": list(self.pointer) if self.pointer else None, "count": self.count})
+
+    @classmethod
+    def from_json(cls, text: str) -> "GameStateStepper":
+        record = json.loads(text)
+        stepper = cls.__new__(cls)
+        stepper.state = MatchState.from_json(record["state"])
+        stepper.pointer = tuple(record["pointer"]) if record["pointer"] else None  # type: ignore[assignment]
+        stepper.count = int(record["count"])
+        return stepper
+
+
 def game_states(events: Iterable[Any], home_team_id: int, away_team_id: int) -> Iterator[Dict[str, Any]]:
     """The game states of one match, from its events in event order.
 
     Before the first event of minute m of a period, one state per minute from the last emitted
     minute up to m (trigger 'minute'); after a goal or a red card, one state (trigger 'goal' or
     'red_card'). Each state is {'trigger', 'state_index', **features}; state_index counts from 0.
+    The streaming job (stream_lwp) runs the same :class:`GameStateStepper` event by event.
     """
-    state = MatchState(home_team_id, away_team_id)
-    pointer: Optional[Tuple[int, int]] = None  # (period, next minute to emit)
-    count = 0
+    stepper = GameStateStepper(home_team_id, away_team_id)
     for event in events:
-        period = int(_field(event, "period"))
-        if period not in (1, 2, 3, 4):
-            continue
-        minute = int(_field(event, "minute"))
-        if pointer is None or pointer[0] != period:
-            pointer = (period, PERIOD_START_MINUTES[period])
-        while pointer[1] <= minute:
-            row = state.features(minute=pointer[1], period=period)
-            yield {"trigger": "minute", "state_index": count, **row}
-            count += 1
-            pointer = (period, pointer[1] + 1)
-        for trigger in state.update(event):
-            yield {"trigger": trigger, "state_index": count, **state.features()}
-            count += 1
-        state.prune(state.period_base_seconds + state.period_elapsed_seconds)
+        yield from stepper.step(event)
 
 
 def game_state_rows(events: Sequence[Any], home_team_id: int, away_team_id: int, match_id: int) -> List[Dict[str, Any]]:
