@@ -141,7 +141,7 @@ def rps_by_bucket(predictions: pd.DataFrame, samples: int, seed: int) -> pd.Data
     for model in MODELS:
         p = model_probabilities(predictions, model)
         scores = wpm.rps_per_state(p, labels)
-        for bucket in wpm._ordered_unique(np.array(sorted(set(buckets.tolist()), key=lambda b: float(b.rstrip("+").split("-")[0])))):
+        for bucket in sorted(set(buckets.tolist()), key=lambda b: float(b.rstrip("+").split("-")[0])):
             mask = buckets == bucket
             sub_scores, sub_matches = scores[mask], matches[mask]
             ci = wpm.bootstrap_by_match(sub_matches, lambda idx: {"rps": float(sub_scores[idx].mean())}, samples=samples, seed=seed) if samples else {}

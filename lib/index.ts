@@ -15,3 +15,5 @@ export * from './doctor';
 export * from './streaming';
 export * from './metrics';
 export * from './reports';
+export * from './training';
+export * from './spark-rest';

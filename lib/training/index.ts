@@ -6,10 +6,10 @@ export {
   LWP_OUTCOMES,
   readTrainingReport,
   readTrainingTable,
-  tableRows,
+  arrowTableRows,
   type ExecutorPeak,
   type LwpModelName,
-  type MetricRow,
+  type LwpMetricRow,
   type ModelMetadata,
   type ModelMetrics,
   type TrainingData,
@@ -18,3 +18,5 @@ export {
   type TrainingTable,
   type TrainingTimings,
 } from './training-report';
+export { runExecutorsStudy, type ExecutorsStudyOptions, type ExecutorsStudyRow } from './executors-study';
+export { processGroupRssBytes, samplePeakRss, type PeakSampler } from './process-memory';

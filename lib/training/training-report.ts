@@ -88,7 +88,7 @@ export interface ModelMetadata {
   created_at: string;
 }
 
-export interface MetricRow {
+export interface LwpMetricRow {
   model: LwpModelName;
   metric: string;
   value: number;
@@ -100,7 +100,7 @@ export interface TrainingReport extends TrainingReportJson {
   trainingDir: string;
   metadata: ModelMetadata;
   /** Every metric of every model with its 95 % match-bootstrap interval. */
-  metricRows: MetricRow[];
+  metricRows: LwpMetricRow[];
 }
 
 /** The Arrow tables of a training run, by file name without .arrow. */
@@ -117,7 +117,7 @@ function readJson<T>(file: string, what: string): T {
 }
 
 /** A table's rows as plain objects (int64 columns as numbers). */
-export function tableRows<T = Record<string, unknown>>(table: Table): T[] {
+export function arrowTableRows<T = Record<string, unknown>>(table: Table): T[] {
   const names = table.schema.fields.map((field) => field.name);
   const columns = names.map((name) => table.getChild(name)!.toArray() as ArrayLike<unknown>);
   return Array.from({ length: table.numRows }, (_, row) => {
@@ -132,7 +132,7 @@ export function tableRows<T = Record<string, unknown>>(table: Table): T[] {
 
 /** Rows of one of the run's Arrow tables. */
 export function readTrainingTable<T = Record<string, unknown>>(trainingDir: string, table: TrainingTable): T[] {
-  return tableRows<T>(readArrowFile(path.join(trainingDir, `${table}.arrow`)));
+  return arrowTableRows<T>(readArrowFile(path.join(trainingDir, `${table}.arrow`)));
 }
 
 /** report.json, the model's metadata.json and the metrics table of a finished run. */
@@ -142,5 +142,5 @@ export function readTrainingReport(trainingDir: string, modelDir?: string): Trai
   for (const model of LWP_MODELS)
     if (typeof report.metrics?.[model]?.rps !== 'number')
       throw new PitchstreamError('TRAINING_OUTPUT_INVALID', `The training report ${trainingDir}/report.json has no RPS for ${model}`, { details: { trainingDir } });
-  return { ...report, trainingDir, metadata, metricRows: readTrainingTable<MetricRow>(trainingDir, 'metrics') };
+  return { ...report, trainingDir, metadata, metricRows: readTrainingTable<LwpMetricRow>(trainingDir, 'metrics') };
 }

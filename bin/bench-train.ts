@@ -1,0 +1,121 @@
+// `npm run bench:train`: the whole La Liga corpus from raw JSON to an evaluated LWP model, timed,
+// plus the executors study; writes reports/bench-train.json. Parses flags and prints; the work is lib's.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../lib/config';
+import { isPitchstreamError } from '../lib/errors';
+import { startSparkStandalone, stopSparkStandalone, sparkStandaloneStatus } from '../lib/stack';
+import { newRunName, runExecutorsStudy, samplePeakRss, trainLwp, type PeakSampler } from '../lib/training';
+
+const USAGE = `usage: npm run bench:train -- [--competition 11] [--masters local[1],local[2]] [--cluster] [--no-study] [--out reports/bench-train.json]
+  --cluster   also run the study on the local standalone cluster (started for the bench, stopped after if it was not running)`;
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      competition: { type: 'string', default: '11' },
+      masters: { type: 'string', default: 'local[1],local[2]' },
+      cluster: { type: 'boolean', default: false },
+      'no-study': { type: 'boolean', default: false },
+      master: { type: 'string', default: 'local[2]' },
+      out: { type: 'string', default: path.join('reports', 'bench-train.json') },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return say(USAGE);
+  const config = loadConfig();
+  const run = newRunName('bench-train');
+  const source = { kind: 'statsbomb' as const, dir: config.statsbombData, competitionIds: values.competition.split(',').map(Number) };
+  say(`bench:train — ${source.dir}, competitions ${source.competitionIds.join(',')}, master ${values.master}`);
+
+  let sampler: PeakSampler | undefined;
+  const startedMs = Date.now();
+  const main = await trainLwp({
+    config,
+    source,
+    run,
+    master: values.master,
+    onJob: (job) => {
+      sampler = samplePeakRss(job.pid);
+      say(`job ${job.job} started (pid ${job.pid}); driver log ${job.logPath}`);
+    },
+  });
+  const peakRssBytes = sampler?.stop() ?? 0;
+  const totalS = (Date.now() - startedMs) / 1000;
+  const { report, prepared } = main;
+  const t = report.timings;
+  say(`prepared ${prepared.matches} matches, ${prepared.events} events in ${t.load_prepare_s.toFixed(1)} s`);
+  say(`load ${t.load_s.toFixed(1)} s · features ${t.features_s.toFixed(1)} s · fit ${t.fit_s.toFixed(1)} s · evaluate ${t.evaluate_s.toFixed(1)} s · total ${totalS.toFixed(1)} s`);
+  const m = report.metrics;
+  say(`RPS model ${m.random_forest.rps.toFixed(4)} · score-time ${m.score_time_logistic.rps.toFixed(4)} · class prior ${m.class_prior.rps.toFixed(4)} · ECE ${m.random_forest.ece.toFixed(4)}`);
+
+  let study: Awaited<ReturnType<typeof runExecutorsStudy>>['rows'] = [];
+  if (!values['no-study']) {
+    const masters = values.masters.split(',').filter(Boolean);
+    let startedCluster = false;
+    if (values.cluster) {
+      const before = await sparkStandaloneStatus(config);
+      const info = await startSparkStandalone(config);
+      startedCluster = !(before.masterRunning && before.workerRunning);
+      masters.push(info.masterUrl);
+    }
+    try {
+      const result = await runExecutorsStudy({
+        config,
+        masters,
+        prepared,
+        run: `${run}-study`,
+        onRow: (row) => say(`study ${row.master}: cores ${row.cores}, fit ${row.fit_s.toFixed(1)} s, job ${row.job_s.toFixed(1)} s, RPS ${row.rps.toFixed(4)}`),
+      });
+      study = result.rows;
+    } finally {
+      if (startedCluster) await stopSparkStandalone(config);
+    }
+  }
+
+  const bench = {
+    created_at: new Date().toISOString(),
+    data: report.data.description,
+    total_s: totalS,
+    matches: prepared.matches,
+    events: prepared.events,
+    states: report.data.states,
+    train_matches: report.data.train_matches,
+    test_matches: report.data.test_matches,
+    test_seasons: report.data.test_seasons,
+    split: report.split.mode,
+    master: report.master,
+    timings_s: { load: t.load_s, load_prepare: t.load_prepare_s, load_spark: t.load_spark_s, features: t.features_s, fit: t.fit_s, evaluate: t.evaluate_s, write: t.write_s },
+    job_wall_s: main.job.durationMs / 1000,
+    events_per_s: prepared.events / (t.load_s + t.features_s),
+    peak_memory: {
+      process_group_rss_bytes: peakRssBytes,
+      executors: report.executors,
+    },
+    rps_model: m.random_forest.rps,
+    rps_score_time_baseline: m.score_time_logistic.rps,
+    rps_class_prior: m.class_prior.rps,
+    rps_improvement_vs_score_time: m.random_forest.rps_improvement_vs_score_time_logistic,
+    ece: m.random_forest.ece,
+    ece_final_10min: m.random_forest.ece_final_10min,
+    metrics: m,
+    hyper_parameters: report.hyper_parameters,
+    executors_study: study,
+    training_dir: main.trainingDir,
+    model_dir: main.modelDir,
+  };
+  const out = path.resolve(config.root, values.out);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify(bench, null, 2) + '\n');
+  say(`wrote ${out}`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${isPitchstreamError(error) ? error.describe() : String((error as Error)?.stack ?? error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,46 @@
+// notebooks/02_Entrenamiento_Modelo_LWP.ipynb headless, offline on a small synthetic set.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../lib/config';
+import { executeNotebook, type NotebookDocument } from '../../lib/jupyter';
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pitchstream-lwp-notebook-'));
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+describe('notebooks/02_Entrenamiento_Modelo_LWP.ipynb', () => {
+  const notebook = path.join(projectRoot(), 'notebooks', '02_Entrenamiento_Modelo_LWP.ipynb');
+
+  it('is committed without outputs, on the tslab kernel, with a parameters cell', () => {
+    const document = JSON.parse(fs.readFileSync(notebook, 'utf8')) as NotebookDocument;
+    expect(document.metadata.kernelspec).toEqual({ name: 'tslab', display_name: 'TypeScript', language: 'typescript' });
+    expect(document.cells.flatMap((cell) => cell.outputs ?? [])).toEqual([]);
+    expect(document.cells.some((cell) => (cell.metadata.tags ?? []).includes('parameters'))).toBe(true);
+  });
+
+  it('trains on synthetic data headless and shows the metrics table, labelled SYNTHETIC, and at least three charts', async () => {
+    const run = await executeNotebook(notebook, {
+      outputPath: path.join(work, 'lwp.ipynb'),
+      env: {
+        LWP_SOURCE: 'synthetic',
+        LWP_SYNTHETIC_MATCHES: '40',
+        LWP_NUM_TREES: '20',
+        LWP_BOOTSTRAP_SAMPLES: '20',
+        LWP_MODEL_DIR: path.join(work, 'model'),
+        PITCHSTREAM_OUTPUTS: path.join(work, 'outputs'),
+      },
+      timeoutMs: 240_000,
+    });
+    expect(run.summary.errorOutputs).toBe(0);
+    expect(run.summary.failures).toEqual([]);
+    const executed = fs.readFileSync(run.outputPath, 'utf8');
+    expect(executed).toContain('<th>random_forest</th><th>score_time_logistic</th><th>class_prior</th>');
+    expect(executed).toContain('RPS gain vs score-and-time');
+    expect(executed).toContain('SYNTHETIC data');
+    const charts = executed.match(/class=\\"pitchstream-chart\\" data-source=\\"synthetic\\"/g) ?? [];
+    expect(charts.length).toBeGreaterThanOrEqual(3);
+    expect(executed).toContain('lwp-match-curve');
+    expect(fs.existsSync(path.join(work, 'model', 'metadata.json'))).toBe(true);
+  }, 260_000);
+});
