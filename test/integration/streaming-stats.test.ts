@@ -87,7 +87,7 @@ describe('stream_match_stats', () => {
     expect(readDeadLetters(outputDir)).toEqual([]);
     // The three-sixty metrics were computed from real frames.
     expect(uninterrupted.some((row) => row.frames > 0 && row.balance10mMean !== null)).toBe(true);
-  });
+  }, 200_000);
 
   it('stops mid-stream and restarts from its checkpoint with results identical to the uninterrupted run', async () => {
     const outputDir = path.join(out, 'restart');
@@ -111,7 +111,7 @@ describe('stream_match_stats', () => {
     expect(comparable(resumed)).toEqual(comparable(uninterrupted));
     // Nothing read twice, nothing lost: the intake of both runs adds up to the topic exactly.
     expect(intakeTotals(readIntake(outputDir))).toEqual({ records: events.length, good: events.length, malformed: 0 });
-  });
+  }, 300_000);
 });
 
 describe('stream_match_stats with malformed records', () => {
@@ -142,5 +142,5 @@ describe('stream_match_stats with malformed records', () => {
     letters.forEach((letter, i) => expect(letter.reason).toMatch(bad[i]!.reason));
     expect(new Set(letters.map((letter) => letter.batchId)).size).toBeGreaterThan(1);
     expect(intakeTotals(readIntake(outputDir))).toEqual({ records: messages.length, good: good.length, malformed: bad.length });
-  });
+  }, 200_000);
 });
