@@ -17,3 +17,4 @@ export * from './metrics';
 export * from './reports';
 export * from './training';
 export * from './spark-rest';
+export * from './inference';

@@ -273,7 +273,8 @@ def match_state_function(end_timeout_ms: int = DEFAULT_END_TIMEOUT_MS, idle_time
                 rows.extend(stream.flush(match_id, now_ms, skip_gaps=True))
                 if stream.ended or not rows:
                     state.remove()
-                    yield pd.DataFrame(rows, columns=columns)
+                    if rows:
+                        yield pd.DataFrame(rows, columns=columns)
                     return
         else:
             for frame in frames:
@@ -287,7 +288,8 @@ def match_state_function(end_timeout_ms: int = DEFAULT_END_TIMEOUT_MS, idle_time
             state.update((stream.to_json(),))
             watermark = state.getCurrentWatermarkMs()
             state.setTimeoutTimestamp(max(stream.timeout_ms(end_timeout_ms, idle_timeout_ms), watermark + 1))
-        yield pd.DataFrame(rows, columns=columns)
+        if rows:
+            yield pd.DataFrame(rows, columns=columns)
 
     return step
 

@@ -142,6 +142,10 @@ export const ERROR_CODES = {
     summary: 'The streaming job did not read the records the topic holds within the time allowed (or ended before).',
     fix: "Give it more time (timeoutMs), lower the producer's rate, or read the job's driver log and progress/ files.",
   },
+  LWP_MODEL_MISMATCH: {
+    summary: "The live win-probability model's metadata.json lists another feature set (version or features) than the stream job computes; the job refused to start.",
+    fix: 'Train the model again with this version of pitchstream (trainLwp, or notebook 02), or point modelDir at a model trained with it.',
+  },
 } as const satisfies Record<string, { summary: string; fix: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,129 @@
+// startLwpStream: submits jobs/stream_lwp.py (with the saved model or without it) and hands back the run.
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadConfig, type Config } from '../config';
+import { isPitchstreamError, PitchstreamError } from '../errors';
+import { submitJob, type JobHandle, type JobResult } from '../spark';
+import { DEFAULT_STREAM_TOPIC } from '../streaming';
+import { lwpFolders, type LwpFolders } from './lwp-outputs';
+
+export const LWP_STREAM_JOB = 'stream_lwp';
+/** The Python exception the job raises for a model of another feature set (pitchstream_jobs.lwp_inference). */
+export const MODEL_MISMATCH_ERROR_TYPE = 'LwpModelMismatchError';
+
+export interface LwpStreamOptions {
+  bootstrap: string;
+  /** The saved PipelineModel (with metadata.json); null runs the job without a model: state and features only. */
+  modelDir: string | null;
+  /** The run's output folder; default <config.outputs>/lwp-stream-<UTC time>. Reuse it to restart from its checkpoint. */
+  outputDir?: string;
+  topic?: string;
+  /** earliest (default), latest, or Kafka's JSON form; only used when the checkpoint is new. */
+  startingOffsets?: string;
+  maxOffsetsPerTrigger?: number;
+  /** How far behind the newest event time an event may come (default '10 minutes'). */
+  watermarkDelay?: string;
+  /** Event time after a match's end (Half End of period ≥ 2) before its state is cleared (default 5 minutes). */
+  endTimeoutMs?: number;
+  /** Event time without events before a match's state is cleared (default 1 hour). */
+  idleTimeoutMs?: number;
+  /** Processing-time trigger interval; 0 (default) starts the next batch as soon as one ends. */
+  triggerMs?: number;
+  /** Process what the topic holds when the job starts, then end. */
+  availableNow?: boolean;
+  config?: Config;
+  master?: string;
+  conf?: Readonly<Record<string, string>>;
+  timeoutMs?: number;
+  stopGraceMs?: number;
+  onLog?: (line: string) => void;
+}
+
+export interface LwpStreamRun {
+  readonly folders: LwpFolders;
+  readonly job: JobHandle;
+  readonly withModel: boolean;
+  /** Resolves when the job ends (available-now) or has been stopped; a refused model rejects with LWP_MODEL_MISMATCH. */
+  wait(): Promise<JobResult>;
+  /** Graceful: the query stops after its current batch. */
+  stop(): Promise<JobResult>;
+}
+
+function invalid(option: string, expected: string, received: unknown): PitchstreamError {
+  return new PitchstreamError('CONFIG_INVALID', `LWP stream option ${option} must be ${expected}, got ${JSON.stringify(received)}`, {
+    fix: `Correct ${option} in the options of startLwpStream.`,
+    details: { option, received },
+  });
+}
+
+/** The job's command-line arguments for these options (checked; the option is named on error). */
+export function lwpStreamArguments(options: LwpStreamOptions, outputDir: string): string[] {
+  if (!options.bootstrap) throw invalid('bootstrap', 'host:port[,host:port]', options.bootstrap);
+  if (options.modelDir !== null && (typeof options.modelDir !== 'string' || options.modelDir === ''))
+    throw invalid('modelDir', 'a model folder or null (no model)', options.modelDir);
+  const args = ['--bootstrap', options.bootstrap, '--output', outputDir, '--topic', options.topic ?? DEFAULT_STREAM_TOPIC];
+  args.push(...(options.modelDir === null ? ['--no-model'] : ['--model-dir', path.resolve(options.modelDir)]));
+  if (options.startingOffsets !== undefined) args.push('--starting-offsets', options.startingOffsets);
+  const whole = (name: keyof LwpStreamOptions, value: number | undefined, min: number, flag: string) => {
+    if (value === undefined) return;
+    if (!Number.isInteger(value) || value < min) throw invalid(name, `a whole number ≥ ${min}`, value);
+    args.push(flag, String(value));
+  };
+  whole('maxOffsetsPerTrigger', options.maxOffsetsPerTrigger, 1, '--max-offsets-per-trigger');
+  whole('endTimeoutMs', options.endTimeoutMs, 1, '--end-timeout-ms');
+  whole('idleTimeoutMs', options.idleTimeoutMs, 1, '--idle-timeout-ms');
+  whole('triggerMs', options.triggerMs, 0, '--trigger-ms');
+  if (options.watermarkDelay !== undefined) {
+    if (!/^\d+(\.\d+)?\s+(milliseconds?|seconds?|minutes?|hours?|days?)$/.test(options.watermarkDelay))
+      throw invalid('watermarkDelay', 'an interval such as "10 minutes"', options.watermarkDelay);
+    args.push('--watermark-delay', options.watermarkDelay);
+  }
+  if (options.availableNow) args.push('--available-now');
+  return args;
+}
+
+export function defaultLwpRunDir(config: Config, now: Date = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return path.resolve(config.root, config.outputs, `lwp-stream-${stamp}`);
+}
+
+/** JOB_FAILED for a refused model becomes LWP_MODEL_MISMATCH (message from the job, which read metadata.json). */
+export function asModelMismatch(error: unknown, modelDir: string | null): unknown {
+  const type = isPitchstreamError(error, 'JOB_FAILED') ? String(error.details.errorType ?? '') : '';
+  // The error file names the exception with its module (pitchstream_jobs.lwp_inference.LwpModelMismatchError).
+  if (type !== MODEL_MISMATCH_ERROR_TYPE && !type.endsWith(`.${MODEL_MISMATCH_ERROR_TYPE}`)) return error;
+  const failed = error as PitchstreamError;
+  return new PitchstreamError('LWP_MODEL_MISMATCH', String(failed.details.errorMessage), {
+    cause: failed,
+    details: { modelDir, logPath: failed.details.logPath },
+  });
+}
+
+/**
+ * Submits stream_lwp; outputs land in folders.probabilities (Arrow per batch) and folders.progress.
+ * Resolves once the job has reported its application id; a model whose metadata.json lists
+ * another feature set is refused by the job before Spark starts and rejects with LWP_MODEL_MISMATCH.
+ */
+export async function startLwpStream(options: LwpStreamOptions): Promise<LwpStreamRun> {
+  const config = options.config ?? loadConfig();
+  const outputDir = path.resolve(options.outputDir ?? defaultLwpRunDir(config));
+  const args = lwpStreamArguments(options, outputDir);
+  fs.mkdirSync(outputDir, { recursive: true });
+  const job = await submitJob(LWP_STREAM_JOB, args, {
+    config,
+    master: options.master,
+    conf: options.conf,
+    timeoutMs: options.timeoutMs,
+    stopGraceMs: options.stopGraceMs,
+    onLog: options.onLog,
+  });
+  const translate = <T>(promise: Promise<T>): Promise<T> => promise.catch((error: unknown) => Promise.reject(asModelMismatch(error, options.modelDir)));
+  await translate(Promise.race([job.appId, job.wait().then(() => '')]));
+  return {
+    folders: lwpFolders(outputDir),
+    job,
+    withModel: options.modelDir !== null,
+    wait: () => translate(job.wait()),
+    stop: () => translate(job.stop()),
+  };
+}
