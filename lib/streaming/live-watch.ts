@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PitchstreamError } from '../errors';
+import type { JobHandle } from '../spark';
 import { followQueryProgress, type QueryProgress } from './query-progress';
 import { followMatchStats, type TeamWindowStats } from './team-window-stats';
 import { runFolders } from './run-folders';
@@ -30,13 +31,21 @@ export function isHeadlessKernel(pid: number = process.pid): boolean {
  * checkpoint/<query>/sources/0/0 on the first trigger): from then on, with startingOffsets
  * 'latest', every record produced is read. Rejects with STREAM_CATCH_UP_TIMEOUT.
  */
-export async function waitForQueriesReady(outputDir: string, options: { timeoutMs: number; queries?: string[] }): Promise<void> {
+export async function waitForQueriesReady(outputDir: string, options: { timeoutMs: number; queries?: string[]; job?: JobHandle }): Promise<void> {
   const queries = options.queries ?? ['match_stats', 'intake'];
+  // A job that fails meanwhile rejects with its own error (JOB_FAILED with the Python traceback).
+  let failure: unknown;
+  let ended = false;
+  void options.job?.wait().then(
+    () => (ended = true),
+    (error: unknown) => ((failure = error), (ended = true)),
+  );
   const files = queries.map((query) => path.join(runFolders(outputDir).checkpoint, query, 'sources', '0', '0'));
   const deadline = Date.now() + options.timeoutMs;
   while (!files.every((file) => fs.existsSync(file))) {
-    if (Date.now() > deadline)
-      throw new PitchstreamError('STREAM_CATCH_UP_TIMEOUT', `the queries ${queries.join(', ')} did not start within ${options.timeoutMs} ms`, {
+    if (failure !== undefined) throw failure;
+    if (ended || Date.now() > deadline)
+      throw new PitchstreamError('STREAM_CATCH_UP_TIMEOUT', `the queries ${queries.join(', ')} ${ended ? 'ended before they started' : `did not start within ${options.timeoutMs} ms`}`, {
         fix: "Read the job's driver log (run.job.logPath); on a busy machine give it more time.",
         details: { outputDir },
       });
