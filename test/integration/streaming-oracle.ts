@@ -148,7 +148,7 @@ export function closeEnough(a: number, b: number, relative = 1e-9): boolean {
 }
 
 /** Field-by-field differences between the job's rows and the oracle's (empty when none). Counts exact, floats within 1e-9 relative. */
-export function compareWithOracle(actual: ReadonlyArray<Record<string, unknown>>, expected: readonly OracleRow[]): string[] {
+export function compareWithOracle(actual: ReadonlyArray<Record<string, unknown>>, expected: readonly OracleRow[], relative = 1e-9): string[] {
   const problems: string[] = [];
   const key = (r: { matchId: unknown; windowStartMs: unknown; teamId: unknown }) => `${r.matchId}/${r.windowStartMs}/${r.teamId}`;
   const byKey = new Map(actual.map((row) => [key(row as never), row]));
@@ -161,7 +161,7 @@ export function compareWithOracle(actual: ReadonlyArray<Record<string, unknown>>
     }
     for (const [field, value] of Object.entries(want)) {
       const have = got[field];
-      const same = value === null || !FLOAT_FIELDS.has(field) ? have === value : typeof have === 'number' && closeEnough(have, value as number);
+      const same = value === null || !FLOAT_FIELDS.has(field) ? have === value : typeof have === 'number' && closeEnough(have, value as number, relative);
       if (!same) problems.push(`${key(want)} ${field}: job ${String(have)}, oracle ${String(value)}`);
     }
   }
