@@ -106,18 +106,6 @@ export const ERROR_CODES = {
     summary: 'A StatsBomb file could not be downloaded after every retry.',
     fix: 'Run the download again (finished files are kept, partial ones resume); check the URL named in the message.',
   },
-  DOCTOR_FAILED: {
-    summary: 'The doctor found a configuration or environment problem that would make the Spark job fail.',
-    fix: 'Apply the fix printed under each failed check (`npm run doctor` shows them all).',
-  },
-  METRICS_UNAVAILABLE: {
-    summary: "A run's metrics could not be collected: the driver's UI never answered.",
-    fix: 'Keep spark.ui.enabled on, and start collecting while the job runs (the UI ends with the job).',
-  },
-  STREAM_CATCH_UP_TIMEOUT: {
-    summary: 'The streaming job did not read the records the topic holds within the time allowed (or ended before).',
-    fix: "Give it more time (timeoutMs), lower the producer's rate, or read the job's driver log and progress/ files.",
-  },
   TRAINING_DATA_EMPTY: {
     summary: 'The training data selection (competitions, seasons, matches) holds no match with events.',
     fix: 'Check the competition and season ids named in the message against competitions.json, or train on synthetic data.',
