@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type Config } from '../config';
+import { eventSchemaPath } from '../data';
 import { PitchstreamError } from '../errors';
 import { submitJob, type JobHandle, type JobResult } from '../spark';
 import { prepareTrainingEvents, type PreparedEvents, type TrainingSource } from './prepare-events';
@@ -138,6 +139,8 @@ export async function trainLwp(options: TrainLwpOptions = {}): Promise<TrainLwpR
     modelDir,
     '--output-dir',
     trainingDir,
+    '--schema',
+    eventSchemaPath(),
     '--prepare-seconds',
     String(options.prepared ? 0 : prepared.durationMs / 1000),
     '--data-label',

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config';
+import { eventSchemaPath } from '../../lib/data';
 import { submitJob } from '../../lib/spark';
 import { readTrainingTable, trainLwp, type TrainLwpResult } from '../../lib/training';
 
@@ -21,7 +22,7 @@ beforeAll(async () => {
     threeSixty: false,
     run: 'known-strength',
     modelDir: path.join(out, 'model'),
-    bootstrapSamples: 100,
+    bootstrapSamples: 50,
     timeoutMs: 300_000,
   });
 }, 360_000);
@@ -82,7 +83,7 @@ describe('trainLwp on synthetic matches of known strength', () => {
     const output = path.join(out, 'check.json');
     const job = await submitJob(
       { file: path.join('test', 'fixtures', 'jobs', 'check_lwp_model.py') },
-      ['--model-dir', trained.modelDir, '--events', trained.prepared.eventsDir, '--output', output],
+      ['--model-dir', trained.modelDir, '--events', trained.prepared.eventsDir, '--schema', eventSchemaPath(), '--output', output],
       { config, timeoutMs: 180_000 },
     );
     await job.wait();
