@@ -30,6 +30,8 @@ const WARM_UP_BATCHES = 2;
 const WATERMARK = '30 days';
 const SOURCE = { kind: 'synthetic' as const, matches: 8, seed: 11 };
 const STEP_CAP_MS = 60_000;
+// One stateful partition per core: each partition is one Python pass (plus one for timeouts) per batch.
+const CONF = { 'spark.sql.shuffle.partitions': String(Math.max(1, Math.min(os.cpus().length, 4))) };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const round = (value: number) => (Number.isFinite(value) ? Math.round(value) : null);
@@ -42,7 +44,7 @@ async function preload(bootstrap: string, topic: string, events: number, dir: st
 }
 
 async function throughputStep(bootstrap: string, topic: string, rate: number, modelDir: string | null, outputDir: string) {
-  const run = await startLwpStream({ bootstrap, topic, outputDir, modelDir, startingOffsets: 'earliest', maxOffsetsPerTrigger: rate, triggerMs: TRIGGER_MS, watermarkDelay: WATERMARK });
+  const run = await startLwpStream({ bootstrap, topic, outputDir, modelDir, startingOffsets: 'earliest', maxOffsetsPerTrigger: rate, triggerMs: TRIGGER_MS, watermarkDelay: WATERMARK, conf: CONF });
   const deadline = Date.now() + STEP_CAP_MS;
   for (;;) {
     const progress = readQueryProgress(outputDir, LWP_QUERY).filter((p) => p.numInputRows > 0);
@@ -71,7 +73,7 @@ async function latencyRun(bootstrap: string, rate: number, modelDir: string | nu
   const client = createKafkaClient(bootstrap);
   await client.createTopic(topic, { partitions: 4 });
   await client.close();
-  const run = await startLwpStream({ bootstrap, topic, outputDir, modelDir, startingOffsets: 'earliest', triggerMs: 0, watermarkDelay: WATERMARK });
+  const run = await startLwpStream({ bootstrap, topic, outputDir, modelDir, startingOffsets: 'earliest', triggerMs: 0, watermarkDelay: WATERMARK, conf: CONF });
   const producer = produceEvents({ bootstrap, topic, source: SOURCE, outputDir: path.join(outputDir, 'producer'), rate: { kind: 'fixed', eventsPerSecond: rate }, rounds: Infinity, partitions: 4, concurrentMatches: 8 });
   const started = Date.now();
   await sleep(LATENCY_S * 1000);
@@ -145,7 +147,7 @@ async function main(): Promise<void> {
         `each run measured over up to ${STEP_S} s after ${WARM_UP_BATCHES} warm-up batches (${STEP_CAP_MS / 1000} s wall-clock cap), with and without the model; ` +
         `sustained = process rate ≥ 95 % of offered and batch duration p95 ≤ ${TRIGGER_MS} ms; climbing stops at the first rate the model run does not sustain. ` +
         `latency: live producer for ${LATENCY_S} s, trigger as soon as possible; per emitted state, Kafka timestamp of its triggering event → Arrow file written. ` +
-        `watermark delay ${WATERMARK} (synthetic matches are dated on consecutive days).`,
+        `watermark delay ${WATERMARK} (synthetic matches are dated on consecutive days); spark.sql.shuffle.partitions ${CONF['spark.sql.shuffle.partitions']}.`,
       max_sustainable_events_per_s: best,
       model_overhead_ratio: overheadAt(overheadRate),
       model_overhead_ratio_rate: overheadRate,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadConfig, type Config } from '../config';
 import { isPitchstreamError, PitchstreamError } from '../errors';
 import { submitJob, type JobHandle, type JobResult } from '../spark';
-import { DEFAULT_STREAM_TOPIC } from '../streaming';
+import { DEFAULT_STREAM_TOPIC, waitForQueriesReady } from '../streaming';
 import { lwpFolders, type LwpFolders } from './lwp-outputs';
 
 export const LWP_STREAM_JOB = 'stream_lwp';
@@ -126,4 +126,26 @@ export async function startLwpStream(options: LwpStreamOptions): Promise<LwpStre
     wait: () => translate(job.wait()),
     stop: () => translate(job.stop()),
   };
+}
+
+/**
+ * Waits until the run's query has fixed its starting offsets (from then on, with startingOffsets
+ * 'latest', every record produced is read); rejects at once with the job's own error when the job
+ * ends first (a refused model, a failure), else with STREAM_CATCH_UP_TIMEOUT after timeoutMs.
+ */
+export async function waitForLwpStreamReady(run: LwpStreamRun, options: { timeoutMs: number }): Promise<void> {
+  let settled = false;
+  const ended = run.wait().then((result) => {
+    if (settled) return;
+    throw new PitchstreamError('STREAM_CATCH_UP_TIMEOUT', `the job ${LWP_STREAM_JOB} ended (${result.outcome}) before its query started`, {
+      fix: `Read the job's driver log: ${run.job.logPath}.`,
+      details: { outputDir: run.folders.outputDir },
+    });
+  });
+  try {
+    await Promise.race([waitForQueriesReady(run.folders.outputDir, { timeoutMs: options.timeoutMs, queries: ['lwp'] }), ended]);
+  } finally {
+    settled = true;
+    ended.catch(() => undefined);
+  }
 }

@@ -49,7 +49,8 @@ describe('notebooks/04_Streaming_Inferencia_LWP.ipynb', () => {
         LWP_COMPARE_S: '20',
         LWP_RATE: '400',
       },
-      timeoutMs: 330_000,
+      timeoutMs: 520_000,
+      cellTimeoutMs: 360_000,
     });
     expect(run.summary.errorOutputs).toBe(0);
     expect(run.summary.failures).toEqual([]);
@@ -61,5 +62,5 @@ describe('notebooks/04_Streaming_Inferencia_LWP.ipynb', () => {
     expect(executed).toContain('without model (features only)');
     expect(executed).toMatch(/stopped by duration; producer: \d+ events; job: stopped/);
     expect(fs.existsSync(path.join(work, 'model', 'metadata.json'))).toBe(true);
-  }, 360_000);
+  }, 540_000);
 });
