@@ -82,10 +82,12 @@ async function latencyRun(bootstrap: string, topic: string, outputDir: string) {
   await sleep(LATENCY_S * 1000);
   producer.stop();
   const sent = (await producer.done).events;
-  await waitForRecords(outputDir, sent, { timeoutMs: 120_000, job: run.job });
+  // When the job cannot keep up, it gets a bounded time to catch up; events still unread count as without result.
+  let caughtUp = true;
+  await waitForRecords(outputDir, sent, { timeoutMs: 240_000, job: run.job }).catch(() => (caughtUp = false));
   await run.stop();
   const progress = readQueryProgress(outputDir, 'match_stats').filter((p) => p.numInputRows > 0);
-  const { messages } = await client.consumeAll(topic, { expected: sent, timeoutMs: 120_000, idleMs: 5_000 });
+  const { messages } = await client.consumeAll(topic, { expected: sent, timeoutMs: 180_000, idleMs: 10_000 });
   await client.close();
 
   // Versions of each (match, window, team) row: events counted so far and when the file reached the disk.
@@ -115,6 +117,7 @@ async function latencyRun(bootstrap: string, topic: string, outputDir: string) {
   const durations = progress.slice(WARM_UP_BATCHES).map((p) => p.batchDurationMs);
   return {
     input_events_per_s: LATENCY_RATE,
+    caught_up: caughtUp,
     events_sent: sent,
     events_measured: latencies.length,
     events_without_result: unmatched,
