@@ -91,11 +91,13 @@ describe('stream_match_stats', () => {
 
   it('stops mid-stream and restarts from its checkpoint with results identical to the uninterrupted run', async () => {
     const outputDir = path.join(out, 'restart');
-    const options = { bootstrap, topic, outputDir, maxOffsetsPerTrigger: 800, config, timeoutMs: 150_000 };
-    const first = await startMatchStats({ ...options, triggerMs: 500 });
+    const options = { bootstrap, topic, outputDir, config, timeoutMs: 150_000 };
+    // Small batches on a slow trigger, stopped after the first one: many batches are left for the
+    // restart however fast the machine is (a graceful stop still finishes the batch in flight).
+    const first = await startMatchStats({ ...options, maxOffsetsPerTrigger: 300, triggerMs: 2_000 });
     const follower = followMatchStats(outputDir);
     const deadline = Date.now() + 90_000;
-    while (follower.batches().size < 2 && Date.now() < deadline) {
+    while (follower.batches().size < 1 && Date.now() < deadline) {
       follower.poll();
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
