@@ -28,7 +28,7 @@ function say(line: string): void {
 function dataNote(config: Config): string {
   return fs.existsSync(path.join(config.statsbombData, 'competitions.json'))
     ? `Data: StatsBomb open data from ${config.statsbombData}.`
-    : `No StatsBomb data at STATSBOMB_DATA=${config.statsbombData}: the notebooks ran OFFLINE on SYNTHETIC matches (pitchstream's seeded generator), labelled as such in every chart.`;
+    : `No StatsBomb data at STATSBOMB_DATA=${config.statsbombData}: the notebooks run OFFLINE on SYNTHETIC matches (pitchstream's seeded generator), labelled as such in every chart.`;
 }
 
 export interface MainJobOptions {
