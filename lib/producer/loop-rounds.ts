@@ -11,9 +11,17 @@ function uuidBytes(uuid: string): Buffer {
 
 const NAMESPACE_BYTES = uuidBytes(ROUND_ID_NAMESPACE);
 
+/** Namespace bytes followed by the name, reused between calls (names of replayed events are short). */
+let scratch = Buffer.alloc(256);
+
 /** RFC 4122 uuid v5 of a name in a namespace. */
 export function uuidV5(name: string, namespace: Buffer = NAMESPACE_BYTES): string {
-  const hash = crypto.createHash('sha1').update(namespace).update(name, 'utf8').digest();
+  const length = namespace.length + Buffer.byteLength(name, 'utf8');
+  if (length > scratch.length) scratch = Buffer.alloc(2 * length);
+  namespace.copy(scratch, 0);
+  scratch.write(name, namespace.length, 'utf8');
+  // One-shot hash: no Hash object per event.
+  const hash = crypto.hash('sha1', scratch.subarray(0, length), 'buffer');
   hash[6] = (hash[6]! & 0x0f) | 0x50;
   hash[8] = (hash[8]! & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString('hex');

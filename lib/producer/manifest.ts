@@ -62,7 +62,8 @@ export function createManifestTally(): ManifestTally {
         tally = { matchId, synthetic, events: 0, firstEventTime: eventTimes[0]!, lastEventTime: null, hash: crypto.createHash('sha256') };
         tallies.set(matchId, tally);
       }
-      for (const id of ids) tally.hash.update(`${id}\n`);
+      // One update per run of ids: the same bytes as one update per id, without a call and a string per event.
+      tally.hash.update(`${ids.join('\n')}\n`);
       tally.events += ids.length;
       tally.lastEventTime = eventTimes[eventTimes.length - 1]!;
     },
