@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import { CompressionTypes, Kafka, Partitioners, logLevel, type Admin, type Message, type Producer } from 'kafkajs';
 import { PitchstreamError } from '../errors';
 import { partitionForKey } from './partitions';
+import { createWireProducer, KafkaProtocolError, type BrokerAddress, type TopicLayout } from './wire-producer';
 
 export type Compression = 'none' | 'gzip';
 
@@ -43,8 +44,13 @@ export interface ConsumeResult {
 }
 
 export interface ProducerOptions {
+  /**
+   * 'wire' (default): pitchstream's own produce path (lib/kafka/wire-producer.ts), record batches encoded in one pass;
+   * 'kafkajs': kafkajs's producer, about 2.5 times the CPU per event.
+   */
+  engine?: 'wire' | 'kafkajs';
   compression?: Compression;
-  /** Idempotent (default true): no duplicates on retries; kafkajs then allows one request in flight per connection. */
+  /** Idempotent (default true): no duplicates on retries; one request in flight per lane. */
   idempotent?: boolean;
   /** Requests in flight per connection; only when idempotent is false (default 5). */
   maxInFlightRequests?: number;
@@ -106,15 +112,30 @@ export interface KafkaClientOptions {
   connectionTimeoutMs?: number;
 }
 
+const REQUEST_TIMEOUT_MS = 30_000;
+const INITIAL_RETRY_MS = 200;
+const MAX_RETRY_MS = 5_000;
+
+function brokerAddress(entry: string): BrokerAddress {
+  const at = entry.lastIndexOf(':');
+  const port = Number(entry.slice(at + 1));
+  if (at <= 0 || !Number.isInteger(port)) throw new RangeError(`a bootstrap entry must be host:port, got ${JSON.stringify(entry)}`);
+  return { host: entry.slice(0, at).replace(/^\[|\]$/g, ''), port };
+}
+
 export function createKafkaClient(bootstrap: string, options: KafkaClientOptions = {}): KafkaClient {
+  const clientId = options.clientId ?? 'pitchstream';
+  const retries = options.retries ?? 5;
+  const connectionTimeoutMs = options.connectionTimeoutMs ?? 3_000;
   const kafka = new Kafka({
-    clientId: options.clientId ?? 'pitchstream',
+    clientId,
     brokers: bootstrap.split(','),
-    connectionTimeout: options.connectionTimeoutMs ?? 3_000,
-    requestTimeout: 30_000,
-    retry: { retries: options.retries ?? 5, initialRetryTime: 200, maxRetryTime: 5_000 },
+    connectionTimeout: connectionTimeoutMs,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    retry: { retries, initialRetryTime: INITIAL_RETRY_MS, maxRetryTime: MAX_RETRY_MS },
     logLevel: logLevel.NOTHING,
   });
+  const closers = new Set<() => Promise<void>>();
   let admin: Admin | undefined;
   const producers = new Set<Producer>();
 
@@ -130,6 +151,57 @@ export function createKafkaClient(bootstrap: string, options: KafkaClientOptions
   async function partitionCount(topic: string): Promise<number> {
     const metadata = await (await getAdmin()).fetchTopicMetadata({ topics: [topic] });
     return metadata.topics[0]?.partitions.length ?? 0;
+  }
+
+  /** A topic's partitions and the address of each one's leader, from kafkajs's metadata. */
+  async function topicLayout(topic: string): Promise<TopicLayout> {
+    const connected = await getAdmin();
+    const [metadata, cluster] = await Promise.all([connected.fetchTopicMetadata({ topics: [topic] }), connected.describeCluster()]);
+    const hosts = new Map(cluster.brokers.map((broker) => [broker.nodeId, { host: broker.host, port: broker.port }]));
+    const partitions = metadata.topics[0]?.partitions ?? [];
+    if (partitions.length === 0) throw new KafkaProtocolError(`topic ${topic} has no partitions in the metadata`, 3, true);
+    const leaders: BrokerAddress[] = [];
+    for (const partition of partitions) {
+      const leader = hosts.get(partition.leader);
+      if (leader === undefined) throw new KafkaProtocolError(`partition ${partition.partitionId} of ${topic} has no live leader`, 5, true);
+      leaders[partition.partitionId] = leader;
+    }
+    return { partitions: partitions.length, leaders };
+  }
+
+  async function createOwnProducer(producerOptions: ProducerOptions, idempotent: boolean, lanes: number): Promise<EventProducer> {
+    const layouts = new Map<string, Promise<TopicLayout>>();
+    const producer = await createWireProducer({
+      clientId,
+      bootstrap: bootstrap.split(',').map(brokerAddress),
+      layout: (topic, refresh) => {
+        let layout = layouts.get(topic);
+        if (layout === undefined || refresh) {
+          layout = topicLayout(topic);
+          layout.catch(() => layouts.delete(topic));
+          layouts.set(topic, layout);
+        }
+        return layout;
+      },
+      idempotent,
+      maxInFlightRequests: producerOptions.maxInFlightRequests ?? 5,
+      compression: producerOptions.compression ?? 'none',
+      lanes,
+      retries,
+      initialRetryMs: INITIAL_RETRY_MS,
+      maxRetryMs: MAX_RETRY_MS,
+      connectTimeoutMs: connectionTimeoutMs,
+      requestTimeoutMs: REQUEST_TIMEOUT_MS,
+    });
+    const close = (): Promise<void> => producer.close();
+    closers.add(close);
+    return {
+      send: (topic, messages) => guarded(`produce to ${topic}`, bootstrap, () => producer.send(topic, messages)),
+      close: async () => {
+        closers.delete(close);
+        await close();
+      },
+    };
   }
 
   return {
@@ -157,6 +229,7 @@ export function createKafkaClient(bootstrap: string, options: KafkaClientOptions
         const idempotent = producerOptions.idempotent ?? true;
         const lanes = producerOptions.lanes ?? 1;
         if (!Number.isInteger(lanes) || lanes < 1) throw new RangeError(`lanes must be a whole number ≥ 1, got ${lanes}`);
+        if ((producerOptions.engine ?? 'wire') === 'wire') return createOwnProducer(producerOptions, idempotent, lanes);
         // Idempotent + one request in flight: no duplicates, per-partition order kept on retries.
         const created = Array.from({ length: lanes }, () =>
           kafka.producer({
@@ -251,6 +324,8 @@ export function createKafkaClient(bootstrap: string, options: KafkaClientOptions
       }),
 
     close: async () => {
+      await Promise.all([...closers].map((close) => close().catch(() => undefined)));
+      closers.clear();
       await Promise.all([...producers].map((p) => p.disconnect().catch(() => undefined)));
       producers.clear();
       await admin?.disconnect().catch(() => undefined);

@@ -1,5 +1,5 @@
 // What a produce run takes: the source of events, the pace, the topic and producer settings; defaults and checks.
-import type { Compression, KafkaClientOptions } from '../kafka';
+import type { Compression, KafkaClientOptions, ProducerOptions } from '../kafka';
 import { PitchstreamError } from '../errors';
 import type { MatchEvents } from './send-plan';
 import type { ProduceStats } from './stats';
@@ -62,7 +62,8 @@ export interface ProduceOptions {
   maxBatchBytes?: number;
   /** Fixed and max rates: how many matches are sent side by side (default 1, one after another). */
   concurrentMatches?: number;
-  /** Producer settings: idempotent (default true, acks=all always), lanes (parallel producers). */
+  /** Producer settings: engine (default 'wire', see lib/kafka), idempotent (default true, acks=all always), lanes (parallel producers). */
+  engine?: NonNullable<ProducerOptions['engine']>;
   idempotent?: boolean;
   lanes?: number;
   maxInFlightRequests?: number;
@@ -112,15 +113,18 @@ export function resolveProduceOptions(options: ProduceOptions): ResolvedProduceO
   if (onBadFile !== 'skip' && onBadFile !== 'fail') throw invalid('onBadFile', '"skip" or "fail"', onBadFile);
   const compression = options.compression ?? 'none';
   if (compression !== 'none' && compression !== 'gzip') throw invalid('compression', '"none" or "gzip"', compression);
+  const engine = options.engine ?? 'wire';
+  if (engine !== 'wire' && engine !== 'kafkajs') throw invalid('engine', '"wire" or "kafkajs"', engine);
   const idempotent = options.idempotent ?? true;
   const maxInFlightRequests = options.maxInFlightRequests ?? 1;
   if (idempotent && maxInFlightRequests !== 1)
-    throw invalid('maxInFlightRequests', '1 while idempotent is true (kafkajs keeps one request in flight per idempotent producer)', maxInFlightRequests);
+    throw invalid('maxInFlightRequests', '1 while idempotent is true (one request in flight per idempotent lane keeps the order on retries)', maxInFlightRequests);
   return {
     ...options,
     rate,
     onBadFile,
     compression,
+    engine,
     idempotent,
     maxInFlightRequests: positive('maxInFlightRequests', maxInFlightRequests, true),
     topic: options.topic ?? DEFAULT_TOPIC,

@@ -320,6 +320,7 @@ export function produceEvents(options: ProduceOptions): ProduceHandle {
     try {
       await client.createTopic(settings.topic, { partitions: settings.partitions, retentionMs: settings.retentionMs });
       const producer = await client.createProducer({
+        engine: settings.engine,
         compression: settings.compression,
         idempotent: settings.idempotent,
         maxInFlightRequests: settings.maxInFlightRequests,
@@ -364,7 +365,11 @@ export function produceEvents(options: ProduceOptions): ProduceHandle {
       status,
       topic: settings.topic,
       bootstrap: settings.bootstrap,
-      source: { ...settings.source, label: sourceLabel },
+      // Events handed in by the caller are not copied into the manifest: their count is enough.
+      source:
+        settings.source.kind === 'events'
+          ? { kind: 'events', label: sourceLabel, matches: settings.source.matches.length }
+          : { ...settings.source, label: sourceLabel },
       rate: settings.rate,
       rounds_completed: roundsCompleted,
       events: totals.events,
