@@ -18,3 +18,4 @@ export * from './reports';
 export * from './training';
 export * from './spark-rest';
 export * from './inference';
+export * from './compare';
