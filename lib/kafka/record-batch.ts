@@ -22,6 +22,17 @@ function zigzag32(value: number): number {
   return ((value << 1) ^ (value >> 31)) >>> 0;
 }
 
+/** Bytes of the varint of a non-negative 32-bit number. */
+function varintBytes(value: number): number {
+  if (value < 0x80) return 1;
+  if (value < 0x4000) return 2;
+  if (value < 0x200000) return 3;
+  if (value < 0x10000000) return 4;
+  let bytes = 5;
+  for (let rest = Math.floor(value / 2 ** 35); rest > 0; rest = Math.floor(rest / 128)) bytes += 1;
+  return bytes;
+}
+
 /** Appends records for one partition, then seals them into a record batch. */
 export class RecordBatchWriter {
   private buffer: Buffer;
@@ -59,30 +70,45 @@ export class RecordBatchWriter {
     if (this.count === 0) this.firstTimestampMs = this.maxTimestampMs = timestampMs;
     else if (timestampMs > this.maxTimestampMs) this.maxTimestampMs = timestampMs;
     const keyBytes = key === null ? -1 : typeof key === 'string' ? Buffer.byteLength(key) : key.length;
-    const valueBytes = typeof value === 'string' ? Buffer.byteLength(value) : value.length;
     const timestampDelta = timestampMs - this.firstTimestampMs;
     const zigzagTimestamp = timestampDelta >= 0 ? timestampDelta * 2 : -timestampDelta * 2 - 1;
-    this.ensure(4 * MAX_VARINT_BYTES + 10 + Math.max(keyBytes, 0) + valueBytes + 1);
-    // The body's length comes first; write the body after room for its varint, then move it if the varint is shorter.
+    // A string's UTF-8 length is known only once written: write it where a varint of its UTF-16 length would
+    // put it (a string of n units takes n to 3n bytes), and move it in the rare case the varint is longer.
+    const maxValueBytes = typeof value === 'string' ? 3 * value.length : value.length;
+    this.ensure(8 * MAX_VARINT_BYTES + Math.max(keyBytes, 0) + maxValueBytes);
+    // The same guess for the body's length, which comes first: the body moves only if its varint is longer or shorter.
+    const guessValueVarint = varintBytes(zigzag32(value.length));
+    const guessBody =
+      1 + varintBytes(zigzagTimestamp) + varintBytes(zigzag32(this.count)) + varintBytes(zigzag32(keyBytes)) + Math.max(keyBytes, 0) + guessValueVarint + value.length + 1;
     const lengthAt = this.offset;
-    this.offset += MAX_VARINT_BYTES;
+    const guessLengthVarint = varintBytes(zigzag32(guessBody));
+    this.offset += guessLengthVarint;
     const bodyAt = this.offset;
     this.buffer[this.offset++] = 0; // attributes
     this.varint(zigzagTimestamp);
     this.varint(zigzag32(this.count)); // offset delta
     this.varint(zigzag32(keyBytes));
     if (key !== null) this.offset += typeof key === 'string' ? this.buffer.write(key, this.offset) : key.copy(this.buffer, this.offset);
-    this.varint(zigzag32(valueBytes));
-    this.offset += typeof value === 'string' ? this.buffer.write(value, this.offset) : value.copy(this.buffer, this.offset);
+    if (typeof value === 'string') {
+      const guessVarint = guessValueVarint;
+      const valueAt = this.offset + guessVarint;
+      const valueBytes = this.buffer.write(value, valueAt);
+      const varint = varintBytes(zigzag32(valueBytes));
+      if (varint !== guessVarint) this.buffer.copy(this.buffer, this.offset + varint, valueAt, valueAt + valueBytes);
+      this.varint(zigzag32(valueBytes));
+      this.offset += valueBytes;
+    } else {
+      this.varint(zigzag32(value.length));
+      this.offset += value.copy(this.buffer, this.offset);
+    }
     this.buffer[this.offset++] = 0; // no headers
     const bodyBytes = this.offset - bodyAt;
     const end = this.offset;
+    const lengthVarint = varintBytes(zigzag32(bodyBytes));
+    if (lengthVarint !== guessLengthVarint) this.buffer.copy(this.buffer, lengthAt + lengthVarint, bodyAt, end);
     this.offset = lengthAt;
     this.varint(zigzag32(bodyBytes));
-    if (this.offset < bodyAt) {
-      this.buffer.copy(this.buffer, this.offset, bodyAt, end);
-      this.offset += bodyBytes;
-    } else this.offset = end;
+    this.offset += bodyBytes;
     this.count += 1;
   }
 

@@ -11,21 +11,30 @@ function uuidBytes(uuid: string): Buffer {
 
 const NAMESPACE_BYTES = uuidBytes(ROUND_ID_NAMESPACE);
 
-/** Namespace bytes followed by the name, reused between calls (names of replayed events are short). */
+/** Namespace bytes followed by the name, reused between calls, with a view per total length. */
 let scratch = Buffer.alloc(256);
+let scratchNamespace: Buffer | undefined;
+let views = new Map<number, Buffer>();
 
 /** RFC 4122 uuid v5 of a name in a namespace. */
 export function uuidV5(name: string, namespace: Buffer = NAMESPACE_BYTES): string {
   const length = namespace.length + Buffer.byteLength(name, 'utf8');
-  if (length > scratch.length) scratch = Buffer.alloc(2 * length);
-  namespace.copy(scratch, 0);
+  if (length > scratch.length) {
+    scratch = Buffer.alloc(2 * length);
+    scratchNamespace = undefined;
+  }
+  if (scratchNamespace !== namespace) {
+    namespace.copy(scratch, 0);
+    scratchNamespace = namespace;
+    views = new Map();
+  }
   scratch.write(name, namespace.length, 'utf8');
-  // One-shot hash: no Hash object per event.
-  const hash = crypto.hash('sha1', scratch.subarray(0, length), 'buffer');
-  hash[6] = (hash[6]! & 0x0f) | 0x50;
-  hash[8] = (hash[8]! & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  let view = views.get(length);
+  if (view === undefined) views.set(length, (view = scratch.subarray(0, length)));
+  // One-shot hash to hex: no Hash object or Buffer per event. Then version 5 and the RFC 4122 variant.
+  const hex = crypto.hash('sha1', view, 'hex');
+  const variant = ((Number.parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** The id an event carries in round r: its own in round 0, uuid v5 of "<id>:r<round>" after. */
@@ -38,8 +47,12 @@ export function roundShiftMs(round: number, dataSpanMs: number, gapMs: number): 
   return round * (dataSpanMs + gapMs);
 }
 
+/** Reused to format shifted event times (no Date per event). */
+const shifted = new Date(0);
+
 /** The event as round r sends it: the same record, with the round's id and shifted event_time. */
 export function eventForRound(event: MatchEvent, round: number, shiftMs: number): MatchEvent {
   if (round === 0) return event;
-  return { ...event, id: roundEventId(event.id, round), event_time: new Date(Date.parse(event.event_time) + shiftMs).toISOString() };
+  shifted.setTime(Date.parse(event.event_time) + shiftMs);
+  return { ...event, id: roundEventId(event.id, round), event_time: shifted.toISOString() };
 }

@@ -160,17 +160,19 @@ export function produceEvents(options: ProduceOptions): ProduceHandle {
     const trackSpan = round === 0 && settings.rounds > 1;
     for (const entry of plan.slice(from, from + count)) {
       const event = eventForRound(entry.event, round, shiftMs);
-      const value = Buffer.from(JSON.stringify(event));
+      // The JSON string goes to the producer as it is: it is encoded once, into the record batch.
+      const value = JSON.stringify(event);
+      const valueBytes = Buffer.byteLength(value);
       const key = matchKey(entry.match);
       const partition = partitionOf(entry.match.matchId, key, partitions);
-      const partitionBytes = (bytesByPartition.get(partition) ?? 0) + value.length;
+      const partitionBytes = (bytesByPartition.get(partition) ?? 0) + valueBytes;
       if (batch.messages.length > 0 && partitionBytes > settings.maxBatchBytes) break;
       bytesByPartition.set(partition, partitionBytes);
       batch.entries.push(entry);
       batch.messages.push({ key, value });
       batch.ids.push(event.id);
       batch.eventTimes.push(event.event_time);
-      batch.valueBytes += value.length;
+      batch.valueBytes += valueBytes;
       if (trackSpan) {
         const timeMs = Date.parse(event.event_time);
         if (timeMs < dataMinMs) dataMinMs = timeMs;
