@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import { CompressionTypes, Kafka, Partitioners, logLevel, type Admin, type Message, type Producer } from 'kafkajs';
 import { PitchstreamError } from '../errors';
 import { partitionForKey } from './partitions';
-import { createWireProducer, KafkaProtocolError, type BrokerAddress, type TopicLayout } from './wire-producer';
+import { createWireProducer, KafkaProtocolError, type BrokerAddress, type TopicLayout, type WireBatch } from './wire-producer';
 
 export type Compression = 'none' | 'gzip';
 
@@ -62,9 +62,26 @@ export interface ProducerOptions {
   lanes?: number;
 }
 
+/** Messages for one topic, sent together by EventProducer.sendBatch; the wire engine encodes each as it is added. */
+export interface MessageBatch {
+  readonly topic: string;
+  /** Messages in the batch. */
+  readonly count: number;
+  /**
+   * Adds a keyed message for a partition (give the partition partitionForKey gives its key, so every key keeps one
+   * partition); returns the value's bytes, or −1 when that partition's share would pass the batch's byte limit
+   * (nothing added; the batch's first message always goes in). The message time is the batch's creation time.
+   */
+  add(key: string | Buffer, value: string | Buffer, partition: number): number;
+}
+
 export interface EventProducer {
   /** Sends a batch with acks=all; resolves when the broker has accepted every message. */
   send(topic: string, messages: OutgoingMessage[]): Promise<void>;
+  /** A batch for sendBatch; maxPartitionBytes bounds the value bytes of each partition's share. */
+  createBatch(topic: string, maxPartitionBytes: number): MessageBatch;
+  /** Sends a batch from createBatch (once) with acks=all; resolves when the broker has accepted every message. */
+  sendBatch(batch: MessageBatch): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -197,6 +214,8 @@ export function createKafkaClient(bootstrap: string, options: KafkaClientOptions
     closers.add(close);
     return {
       send: (topic, messages) => guarded(`produce to ${topic}`, bootstrap, () => producer.send(topic, messages)),
+      createBatch: (topic, maxPartitionBytes) => producer.createBatch(topic, maxPartitionBytes),
+      sendBatch: (batch) => guarded(`produce to ${batch.topic}`, bootstrap, () => producer.sendBatch(batch as WireBatch)),
       close: async () => {
         closers.delete(close);
         await close();
@@ -211,10 +230,22 @@ export function createKafkaClient(bootstrap: string, options: KafkaClientOptions
       guarded(`create topic ${topic}`, bootstrap, async () => {
         const configEntries =
           topicOptions.retentionMs === undefined ? [] : [{ name: 'retention.ms', value: String(topicOptions.retentionMs) }];
-        return (await getAdmin()).createTopics({
+        const created = await (await getAdmin()).createTopics({
           topics: [{ topic, numPartitions: topicOptions.partitions ?? 4, replicationFactor: 1, configEntries }],
-          waitForLeaders: true,
+          waitForLeaders: false,
         });
+        // Wait for every partition's leader ourselves: kafkajs's waitForLeaders gives up after a few quick tries
+        // (UNKNOWN_TOPIC_OR_PARTITION) when the broker is slow to publish a new topic on a loaded machine.
+        const deadline = Date.now() + REQUEST_TIMEOUT_MS;
+        for (let attempt = 0; ; attempt += 1) {
+          try {
+            await topicLayout(topic);
+            return created;
+          } catch (error) {
+            if (Date.now() > deadline) throw error;
+            await new Promise((resolve) => setTimeout(resolve, Math.min(INITIAL_RETRY_MS * 2 ** attempt, 1_000)));
+          }
+        }
       }),
 
     deleteTopic: (topic) =>
@@ -268,7 +299,38 @@ export function createKafkaClient(bootstrap: string, options: KafkaClientOptions
           await Promise.all(perLane.map((laneMessages, lane) => (laneMessages.length ? sendThrough(created[lane]!, topic, laneMessages) : undefined)));
         }
 
+        /** kafkajs takes messages, not bytes: the batch keeps them, each with its partition. */
+        function createBatch(topic: string, maxPartitionBytes: number): MessageBatch & { messages: Message[] } {
+          const bytesByPartition = new Map<number, number>();
+          const timestamp = String(Date.now());
+          const messages: Message[] = [];
+          return {
+            topic,
+            messages,
+            get count() {
+              return messages.length;
+            },
+            add(key, value, partition) {
+              const valueBytes = typeof value === 'string' ? Buffer.byteLength(value) : value.length;
+              const partitionBytes = (bytesByPartition.get(partition) ?? 0) + valueBytes;
+              if (messages.length > 0 && partitionBytes > maxPartitionBytes) return -1;
+              bytesByPartition.set(partition, partitionBytes);
+              messages.push({ key, value, partition, timestamp });
+              return valueBytes;
+            },
+          };
+        }
+
+        async function sendBatch(batch: MessageBatch & { messages?: Message[] }): Promise<void> {
+          if (batch.messages === undefined) throw new RangeError('sendBatch takes a batch made by this producer\'s createBatch');
+          const perLane: Message[][] = created.map(() => []);
+          for (const message of batch.messages) perLane[message.partition! % lanes]!.push(message);
+          await Promise.all(perLane.map((laneMessages, lane) => (laneMessages.length ? sendThrough(created[lane]!, batch.topic, laneMessages) : undefined)));
+        }
+
         return {
+          createBatch,
+          sendBatch: (batch) => guarded(`produce to ${batch.topic}`, bootstrap, () => sendBatch(batch)),
           send: (topic, messages) =>
             guarded(`produce to ${topic}`, bootstrap, async () => {
               if (lanes === 1) await sendThrough(created[0]!, topic, messages.map((m) => toMessage(m)));

@@ -8,6 +8,7 @@ export {
   type EventProducer,
   type KafkaClient,
   type KafkaClientOptions,
+  type MessageBatch,
   type OutgoingMessage,
   type ProducerOptions,
   type TopicOptions,

@@ -40,6 +40,8 @@ export class RecordBatchWriter {
   private count = 0;
   private firstTimestampMs = 0;
   private maxTimestampMs = 0;
+  /** Where the last record began, and the figures before it, for undoLast. */
+  private undo = { offset: HEADER_BYTES, maxTimestampMs: 0 };
 
   constructor(initialBytes = 64 * 1024) {
     this.buffer = Buffer.allocUnsafe(Math.max(initialBytes, HEADER_BYTES + 64));
@@ -65,8 +67,10 @@ export class RecordBatchWriter {
     this.buffer[this.offset++] = value;
   }
 
-  /** Appends one record; key null for none; timestampMs the record's time (epoch ms). */
-  append(key: string | Buffer | null, value: string | Buffer, timestampMs: number): void {
+  /** Appends one record (key null for none; timestampMs the record's time, epoch ms); returns the value's bytes. */
+  append(key: string | Buffer | null, value: string | Buffer, timestampMs: number): number {
+    this.undo.offset = this.offset;
+    this.undo.maxTimestampMs = this.maxTimestampMs;
     if (this.count === 0) this.firstTimestampMs = this.maxTimestampMs = timestampMs;
     else if (timestampMs > this.maxTimestampMs) this.maxTimestampMs = timestampMs;
     const keyBytes = key === null ? -1 : typeof key === 'string' ? Buffer.byteLength(key) : key.length;
@@ -89,17 +93,19 @@ export class RecordBatchWriter {
     this.varint(zigzag32(this.count)); // offset delta
     this.varint(zigzag32(keyBytes));
     if (key !== null) this.offset += typeof key === 'string' ? this.buffer.write(key, this.offset) : key.copy(this.buffer, this.offset);
+    let valueBytes: number;
     if (typeof value === 'string') {
       const guessVarint = guessValueVarint;
       const valueAt = this.offset + guessVarint;
-      const valueBytes = this.buffer.write(value, valueAt);
+      valueBytes = this.buffer.write(value, valueAt);
       const varint = varintBytes(zigzag32(valueBytes));
       if (varint !== guessVarint) this.buffer.copy(this.buffer, this.offset + varint, valueAt, valueAt + valueBytes);
       this.varint(zigzag32(valueBytes));
       this.offset += valueBytes;
     } else {
       this.varint(zigzag32(value.length));
-      this.offset += value.copy(this.buffer, this.offset);
+      valueBytes = value.copy(this.buffer, this.offset);
+      this.offset += valueBytes;
     }
     this.buffer[this.offset++] = 0; // no headers
     const bodyBytes = this.offset - bodyAt;
@@ -110,6 +116,15 @@ export class RecordBatchWriter {
     this.varint(zigzag32(bodyBytes));
     this.offset += bodyBytes;
     this.count += 1;
+    return valueBytes;
+  }
+
+  /** Takes back the record appended last (once). */
+  undoLast(): void {
+    if (this.count === 0 || this.undo.offset === this.offset) throw new RangeError('no record to take back');
+    this.offset = this.undo.offset;
+    this.maxTimestampMs = this.undo.maxTimestampMs;
+    this.count -= 1;
   }
 
   /** The finished batch: a view of this writer's buffer (append nothing after sealing). */

@@ -91,8 +91,22 @@ export interface WireMessage {
   timestampMs?: number;
 }
 
+/** Messages encoded as they are added, sent together by sendBatch. */
+export interface WireBatch {
+  readonly topic: string;
+  /** Messages in the batch. */
+  readonly count: number;
+  /**
+   * Encodes a message for a partition now (the caller need not keep it); returns its value's bytes, or −1 when
+   * that partition's share would pass maxPartitionBytes (then nothing is added; the batch's first message always is).
+   */
+  add(key: string | Buffer | null, value: string | Buffer, partition: number, timestampMs?: number): number;
+}
+
 export interface WireProducer {
   send(topic: string, messages: readonly WireMessage[]): Promise<void>;
+  createBatch(topic: string, maxPartitionBytes: number): WireBatch;
+  sendBatch(batch: WireBatch): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -288,26 +302,71 @@ export async function createWireProducer(options: WireProducerOptions): Promise<
     return partition;
   }
 
+  interface Shares {
+    writers: Map<number, RecordBatchWriter>;
+    bytes: Map<number, number>;
+  }
+  const sharesOf = new WeakMap<WireBatch, Shares>();
+
+  function createBatch(topic: string, maxPartitionBytes: number, writerBytes = Math.min(maxPartitionBytes + 64 * 1024, 4 << 20)): WireBatch {
+    const batchTimestampMs = Date.now();
+    const shares: Shares = { writers: new Map(), bytes: new Map() };
+    let count = 0;
+    const batch: WireBatch = {
+      topic,
+      get count() {
+        return count;
+      },
+      add(messageKey, value, partition, timestampMs = batchTimestampMs) {
+        let writer = shares.writers.get(partition);
+        if (writer === undefined) shares.writers.set(partition, (writer = new RecordBatchWriter(writerBytes)));
+        const valueBytes = writer.append(messageKey, value, timestampMs);
+        const partitionBytes = (shares.bytes.get(partition) ?? 0) + valueBytes;
+        if (count > 0 && partitionBytes > maxPartitionBytes) {
+          writer.undoLast();
+          return -1;
+        }
+        shares.bytes.set(partition, partitionBytes);
+        count += 1;
+        return valueBytes;
+      },
+    };
+    sharesOf.set(batch, shares);
+    return batch;
+  }
+
+  async function sendBatch(batch: WireBatch): Promise<void> {
+    const shares = sharesOf.get(batch);
+    if (shares === undefined) throw new RangeError('sendBatch takes a batch made by this producer\'s createBatch');
+    sharesOf.delete(batch); // a batch goes once
+    if (batch.count === 0) return;
+    const layout = await options.layout(batch.topic, false);
+    const perLane: Array<Map<number, RecordBatchWriter>> = lanes.map(() => new Map());
+    for (const [partition, writer] of shares.writers) {
+      if (!Number.isInteger(partition) || partition < 0 || partition >= layout.partitions)
+        throw new RangeError(`partition ${partition} does not exist: ${batch.topic} has ${layout.partitions} partitions`);
+      if (writer.records > 0) perLane[partition % lanes.length]!.set(partition, writer);
+    }
+    await Promise.all(perLane.map((writers, index) => (writers.size > 0 ? sendLane(lanes[index]!, batch.topic, writers, layout) : undefined)));
+  }
+
   return {
+    createBatch: (topic, maxPartitionBytes) => createBatch(topic, maxPartitionBytes),
+    sendBatch,
     async send(topic, messages) {
       if (messages.length === 0) return;
       const layout = await options.layout(topic, false);
-      const nowMs = Date.now();
-      const perLane: Array<Map<number, RecordBatchWriter>> = lanes.map(() => new Map());
-      // A rough first size for each partition's buffer: the values' share plus record overhead.
       const first = messages[0]!.value;
-      const guessBytes = Math.min(((typeof first === 'string' ? first.length : first.length) + 32) * Math.ceil(messages.length / layout.partitions) + 1_024, 8 << 20);
+      const guessBytes = (first.length + 64) * Math.ceil(messages.length / layout.partitions) + 1_024;
+      const batch = createBatch(topic, Infinity, Math.min(guessBytes, 4 << 20));
       for (const message of messages) {
         let partition: number;
         if (message.key !== null) partition = partitionFor(message.key, layout.partitions);
         else if (lanes.length === 1) partition = roundRobin++ % layout.partitions;
         else throw new RangeError(`a producer with ${lanes.length} lanes needs keyed messages (topic ${topic})`);
-        const writers = perLane[partition % lanes.length]!;
-        let writer = writers.get(partition);
-        if (writer === undefined) writers.set(partition, (writer = new RecordBatchWriter(guessBytes)));
-        writer.append(message.key, message.value, message.timestampMs ?? nowMs);
+        batch.add(message.key, message.value, partition, message.timestampMs);
       }
-      await Promise.all(perLane.map((writers, index) => (writers.size > 0 ? sendLane(lanes[index]!, topic, writers, layout) : undefined)));
+      await sendBatch(batch);
     },
     async close() {
       const opened = await Promise.allSettled(allConnections);

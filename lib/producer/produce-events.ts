@@ -9,7 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import type { MatchInfo } from '../data';
 import { isPitchstreamError } from '../errors';
-import { createKafkaClient, partitionForKey, type EventProducer, type KafkaClient, type OutgoingMessage } from '../kafka';
+import { createKafkaClient, partitionForKey, type EventProducer, type KafkaClient, type MessageBatch } from '../kafka';
 import { openMatchFeed, type BadFile, type LoadedMatch, type SourceItem } from './event-source';
 import { eventForRound, roundShiftMs } from './loop-rounds';
 import { createManifestTally, writeManifest, type ManifestFile } from './manifest';
@@ -54,7 +54,8 @@ export interface ProduceHandle {
 }
 
 interface Batch {
-  messages: OutgoingMessage[];
+  /** The messages, already encoded by the producer (wire engine): the JSON strings are not kept. */
+  outgoing: MessageBatch;
   entries: PlannedEvent[];
   ids: string[];
   eventTimes: string[];
@@ -153,23 +154,19 @@ export function produceEvents(options: ProduceOptions): ProduceHandle {
     return partition;
   }
 
-  /** Serializes up to `count` planned events, stopping before a partition's share would pass maxBatchBytes. */
-  function buildBatch(plan: readonly PlannedEvent[], from: number, count: number, shiftMs: number, partitions: number): Batch {
-    const batch: Batch = { messages: [], entries: [], ids: [], eventTimes: [], valueBytes: 0 };
-    const bytesByPartition = new Map<number, number>();
+  /** Serializes up to `count` planned events into a producer batch, stopping before a partition's share would pass maxBatchBytes. */
+  function buildBatch(producer: EventProducer, plan: readonly PlannedEvent[], from: number, count: number, shiftMs: number, partitions: number): Batch {
+    const batch: Batch = { outgoing: producer.createBatch(settings.topic, settings.maxBatchBytes), entries: [], ids: [], eventTimes: [], valueBytes: 0 };
     const trackSpan = round === 0 && settings.rounds > 1;
-    for (const entry of plan.slice(from, from + count)) {
+    const end = Math.min(plan.length, from + count);
+    for (let i = from; i < end; i += 1) {
+      const entry = plan[i]!;
       const event = eventForRound(entry.event, round, shiftMs);
-      // The JSON string goes to the producer as it is: it is encoded once, into the record batch.
-      const value = JSON.stringify(event);
-      const valueBytes = Buffer.byteLength(value);
       const key = matchKey(entry.match);
-      const partition = partitionOf(entry.match.matchId, key, partitions);
-      const partitionBytes = (bytesByPartition.get(partition) ?? 0) + valueBytes;
-      if (batch.messages.length > 0 && partitionBytes > settings.maxBatchBytes) break;
-      bytesByPartition.set(partition, partitionBytes);
+      // The JSON string is encoded once, into the batch, and not kept.
+      const valueBytes = batch.outgoing.add(key, JSON.stringify(event), partitionOf(entry.match.matchId, key, partitions));
+      if (valueBytes < 0) break;
       batch.entries.push(entry);
-      batch.messages.push({ key, value });
       batch.ids.push(event.id);
       batch.eventTimes.push(event.event_time);
       batch.valueBytes += valueBytes;
@@ -183,7 +180,7 @@ export function produceEvents(options: ProduceOptions): ProduceHandle {
   }
 
   function acknowledge(batch: Batch): void {
-    tracker.acknowledge(batch.messages.length, batch.valueBytes, nowMs());
+    tracker.acknowledge(batch.entries.length, batch.valueBytes, nowMs());
     // Consecutive events of one match go to the tally together, in send order.
     let runStart = 0;
     for (let i = 1; i <= batch.entries.length; i += 1) {
@@ -205,11 +202,11 @@ export function produceEvents(options: ProduceOptions): ProduceHandle {
     const atMs = nowMs();
     if (firstSendAtMs === null) {
       firstSendAtMs = atMs;
-      firstBatchEvents = batch.messages.length;
+      firstBatchEvents = batch.entries.length;
     }
     lastSendAtMs = atMs;
-    handedEvents += batch.messages.length;
-    inFlight = producer.send(settings.topic, batch.messages).then(
+    handedEvents += batch.entries.length;
+    inFlight = producer.sendBatch(batch.outgoing).then(
       () => acknowledge(batch),
       (error: unknown) => {
         sendFailure = error;
@@ -272,7 +269,7 @@ export function produceEvents(options: ProduceOptions): ProduceHandle {
       const count = await allowance(plan, position, clockStartMs);
       if (count === 0) break;
       // Serialize this batch while the previous one is on its way, then hand it over.
-      const batch = buildBatch(plan, position, count, shiftMs, partitions);
+      const batch = buildBatch(producer, plan, position, count, shiftMs, partitions);
       await settleInFlight();
       if (stopping) break;
       hand(producer, batch);
