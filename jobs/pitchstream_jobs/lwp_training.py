@@ -1,16 +1,22 @@
 """Transforms of the live win-probability training: events → game states → labelled, split states.
 
 Pure functions of DataFrames (and of small pandas frames on the driver), so that they can be tested
-on tiny inputs; the entry script jobs/train_lwp.py wires them together.
+on tiny inputs; the entry script jobs/train_lwp.py wires them together. The split puts every match
+wholly in one of three sets: 'train' (the forest is fitted on it), 'calibration' (training matches
+held out to fit the probability calibrator) and 'test' (evaluation only).
 """
 
 from __future__ import annotations
 
+import hashlib
 import zlib
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import pandas as pd
+from pyspark.ml import Pipeline
+from pyspark.ml.classification import LogisticRegression
+from pyspark.ml.feature import Interaction, SQLTransformer, VectorAssembler, VectorSizeHint
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import (
@@ -83,8 +89,24 @@ def label_states(states: DataFrame, matches: DataFrame) -> DataFrame:
     )
 
 
+SPLIT_SETS: Tuple[str, ...] = ("train", "calibration", "test")
+
+
+class TrainingSplitError(ValueError):
+    """The split leaves train, calibration or test without a match, or puts a match in two of them.
+
+    lib/training maps it (by its name) to the TRAINING_SPLIT_INVALID error code.
+    """
+
+
 def _stable_fraction(match_id: int, seed: int) -> float:
     return zlib.crc32(f"{seed}:{match_id}".encode()) / 2**32
+
+
+def _uniform_fraction(match_id: int, salt: str) -> float:
+    # CRC32 is linear: under another prefix its values for consecutive ids are far from uniform
+    # (measured: 1 of 312 training matches below 0.2), so the calibration draw hashes with SHA-256.
+    return int.from_bytes(hashlib.sha256(f"{salt}:{match_id}".encode()).digest()[:8], "big") / 2**64
 
 
 def choose_split(
@@ -126,16 +148,83 @@ def choose_split(
     return frame.sort_values("match_id").reset_index(drop=True), used
 
 
-def check_split(split: pd.DataFrame) -> Dict[str, int]:
-    """Raises when a side is empty or a match is on both sides; returns the match counts."""
-    sides = split.groupby("match_id")["set"].nunique()
-    both = sides[sides > 1].index.tolist()
-    if both:
-        raise ValueError(f"matches in both train and test: {both[:10]}")
-    counts = split["set"].value_counts().to_dict()
-    if counts.get("train", 0) == 0 or counts.get("test", 0) == 0:
-        raise ValueError(f"the split leaves a side empty: {counts}")
-    return {"train": int(counts["train"]), "test": int(counts["test"])}
+def hold_out_calibration(split: pd.DataFrame, fraction: float, seed: int = 7) -> pd.DataFrame:
+    """Moves a seeded, stable draw of `fraction` of the 'train' matches to 'calibration'; 'test' is untouched.
+
+    Whole matches move, never states. The draw uses its own salt, so it is independent of the
+    test draw of a split by match. With fraction > 0 and at least 2 training matches, at least one
+    match is held out and at least one stays in 'train'; fraction 0 holds out none.
+    """
+    if not 0 <= fraction < 1:
+        raise ValueError(f"calibration fraction must be in [0, 1), got {fraction}")
+    frame = split.copy()
+    train = frame.index[frame["set"] == "train"]
+    if fraction == 0 or len(train) == 0:
+        return frame
+    draws = frame.loc[train, "match_id"].map(lambda match_id: _uniform_fraction(int(match_id), f"calibration-{seed}"))
+    chosen = draws.index[draws < fraction]
+    if len(chosen) == 0 and len(train) >= 2:
+        chosen = [draws.idxmin()]
+    if len(chosen) == len(train) and len(train) >= 2:
+        chosen = [index for index in chosen if index != draws.idxmax()]
+    frame.loc[chosen, "set"] = "calibration"
+    return frame
+
+
+def check_split(split: pd.DataFrame, calibration: bool = False) -> Dict[str, int]:
+    """Raises TrainingSplitError when a set that must hold matches is empty or a match is in two sets.
+
+    'train' and 'test' must never be empty; 'calibration' must not be when `calibration` is true.
+    Returns the match count of 'train' and 'test', and of 'calibration' when it is required or present.
+    """
+    unknown = sorted(set(split["set"].unique().tolist()) - set(SPLIT_SETS))
+    if unknown:
+        raise TrainingSplitError(f"the split has unknown sets {unknown}; expected {list(SPLIT_SETS)}")
+    members = {name: set(split.loc[split["set"] == name, "match_id"].tolist()) for name in SPLIT_SETS}
+    for i, first in enumerate(SPLIT_SETS):
+        for second in SPLIT_SETS[i + 1 :]:
+            shared = sorted(members[first] & members[second])
+            if shared:
+                raise TrainingSplitError(
+                    f"matches in both {first} and {second}: {shared[:10]} ({len(shared)} in all; the split is by match, never by row)"
+                )
+    counts = {name: len(members[name]) for name in SPLIT_SETS}
+    required = ["train", "calibration", "test"] if calibration else ["train", "test"]
+    empty = [name for name in required if counts[name] == 0]
+    if empty:
+        raise TrainingSplitError(
+            f"the split leaves {' and '.join(empty)} without a match (matches per set: {counts}, {split['match_id'].nunique()} matches in all)"
+        )
+    if not calibration and counts["calibration"] == 0:
+        del counts["calibration"]
+    return counts
+
+
+def calibrator_pipeline(reg_param: float) -> Pipeline:
+    """The calibrator: forest_probability p and the match time t = minute / 90 → multinomial logistic regression → `probability`.
+
+    Its inputs are p, p·t, p·t² and t: a calibration map that can bend differently as the match goes
+    on. Why not a single map of p (a logistic regression on p alone, or a temperature): measured on
+    the La Liga corpus (forest on 305 matches, calibrator on 77, test on 136 later-season matches),
+    the forest is overconfident in mid-match and underconfident in the final minutes, so one global
+    map that softens mid-match forecasts makes the end worse (ECE in the final 10 minutes 0.059 →
+    0.110 with p alone; 0.093 with a temperature), while this time-varying map lowered log loss
+    (0.703 → 0.680), ECE (0.048 → 0.041) and ECE in the final 10 minutes (0.059 → 0.028) with RPS
+    0.125 → 0.124. Higher degrees of p and t (a cubic expansion) overfitted the 77 matches.
+    Pure Spark ML stages, so the saved PipelineModel scores the stream as it scores the test set.
+    """
+    return Pipeline(
+        stages=[
+            # Interaction needs vector attributes: the size hint, then an assembler, give them to p.
+            VectorSizeHint(inputCol="forest_probability", size=3, handleInvalid="error"),
+            SQLTransformer(statement="SELECT *, minute / 90.0 AS calibration_time, POW(minute / 90.0, 2) AS calibration_time_sq FROM __THIS__"),
+            VectorAssembler(inputCols=["forest_probability"], outputCol="calibration_p"),
+            Interaction(inputCols=["calibration_p", "calibration_time"], outputCol="calibration_p_time"),
+            Interaction(inputCols=["calibration_p", "calibration_time_sq"], outputCol="calibration_p_time_sq"),
+            VectorAssembler(inputCols=["calibration_p", "calibration_p_time", "calibration_p_time_sq", "calibration_time"], outputCol="calibration_features"),
+            LogisticRegression(labelCol="label", featuresCol="calibration_features", family="multinomial", regParam=reg_param, maxIter=200),
+        ]
+    )
 
 
 def class_prior_probabilities(labels: Sequence[float]) -> np.ndarray:
@@ -146,12 +235,16 @@ def class_prior_probabilities(labels: Sequence[float]) -> np.ndarray:
 
 __all__ = [
     "MATCHES_SCHEMA",
+    "SPLIT_SETS",
     "STATES_SCHEMA",
+    "TrainingSplitError",
+    "calibrator_pipeline",
     "check_split",
     "choose_split",
     "class_prior_probabilities",
     "event_projection",
     "game_states_frame",
+    "hold_out_calibration",
     "label_states",
     "read_matches",
     "result_label",

@@ -1,0 +1,144 @@
+"""pitchstream_jobs.lwp_training: the calibration hold-out, the split checks and the calibrator.
+
+Run: PYTHONPATH=jobs .pitchstream/venv/bin/python -m unittest discover -s test/python -p 'test_lwp_training.py' -v
+(the calibrator test starts a local SparkSession; PYSPARK_PYTHON must be the venv's python).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import unittest
+
+import numpy as np
+import pandas as pd
+
+from pitchstream_jobs import win_probability_metrics as wpm
+from pitchstream_jobs.lwp_training import TrainingSplitError, calibrator_pipeline, check_split, choose_split, hold_out_calibration
+
+
+def matches_table(count: int, seasons: int = 1) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "match_id": np.arange(1000, 1000 + count),
+            "season_id": [2000 + i % seasons for i in range(count)],
+            "season_name": [f"{2000 + i % seasons}/{2001 + i % seasons}" for i in range(count)],
+        }
+    )
+
+
+class CalibrationHoldOutTest(unittest.TestCase):
+    def test_it_moves_about_the_fraction_of_training_matches_and_leaves_the_test_set_alone(self) -> None:
+        split, _ = choose_split(matches_table(400), "match", test_fraction=0.25, seed=7)
+        held = hold_out_calibration(split, 0.2, seed=7)
+        self.assertTrue(held[split["set"] == "test"]["set"].eq("test").all())
+        self.assertTrue(held.loc[held["set"] == "test", "match_id"].equals(split.loc[split["set"] == "test", "match_id"]))
+        counts = check_split(held, calibration=True)
+        self.assertEqual(sum(counts.values()), 400)
+        share = counts["calibration"] / (counts["train"] + counts["calibration"])
+        self.assertGreater(share, 0.14, counts)
+        self.assertLess(share, 0.26, counts)
+
+    def test_it_is_seeded_and_stable(self) -> None:
+        split, _ = choose_split(matches_table(60), "match", seed=3)
+        first, again, other = hold_out_calibration(split, 0.2, 3), hold_out_calibration(split, 0.2, 3), hold_out_calibration(split, 0.2, 4)
+        self.assertTrue(first.equals(again))
+        self.assertFalse(first["set"].equals(other["set"]))
+
+    def test_it_keeps_one_match_on_each_side_when_it_can(self) -> None:
+        split = pd.DataFrame({"match_id": [1, 2, 3], "season_id": 1, "season_name": "s", "set": ["train", "train", "test"]})
+        for fraction in (0.01, 0.99):
+            counts = check_split(hold_out_calibration(split, fraction, 7), calibration=True)
+            self.assertEqual(counts, {"train": 1, "calibration": 1, "test": 1}, fraction)
+        self.assertEqual(check_split(hold_out_calibration(split, 0.0, 7)), {"train": 2, "test": 1})
+
+    def test_it_refuses_a_fraction_outside_zero_to_one(self) -> None:
+        split, _ = choose_split(matches_table(10), "match")
+        with self.assertRaisesRegex(ValueError, "calibration fraction must be in \\[0, 1\\), got 1.0"):
+            hold_out_calibration(split, 1.0)
+
+
+class CheckSplitTest(unittest.TestCase):
+    def test_a_training_set_of_one_match_leaves_calibration_empty(self) -> None:
+        split = pd.DataFrame({"match_id": [1, 2], "set": ["train", "test"]})
+        with self.assertRaisesRegex(TrainingSplitError, r"leaves calibration without a match .*'train': 1, 'calibration': 0, 'test': 1"):
+            check_split(hold_out_calibration(split, 0.2), calibration=True)
+        # Without calibration the same split is fine.
+        self.assertEqual(check_split(split), {"train": 1, "test": 1})
+
+    def test_an_empty_test_set_is_refused_and_named(self) -> None:
+        split = pd.DataFrame({"match_id": [1, 2, 3], "set": ["train", "calibration", "train"]})
+        with self.assertRaisesRegex(TrainingSplitError, "leaves test without a match"):
+            check_split(split, calibration=True)
+
+    def test_a_match_in_calibration_and_test_is_refused_with_its_id(self) -> None:
+        split = pd.DataFrame({"match_id": [1, 2, 2, 3], "set": ["train", "calibration", "test", "test"]})
+        with self.assertRaisesRegex(TrainingSplitError, r"matches in both calibration and test: \[2\]"):
+            check_split(split, calibration=True)
+
+    def test_an_unknown_set_is_refused(self) -> None:
+        with self.assertRaisesRegex(TrainingSplitError, "unknown sets \\['validation'\\]"):
+            check_split(pd.DataFrame({"match_id": [1, 2], "set": ["train", "validation"]}))
+
+    def test_it_is_a_value_error(self) -> None:
+        self.assertTrue(issubclass(TrainingSplitError, ValueError))
+
+
+def miscalibrated_states(count: int, seed: int) -> pd.DataFrame:
+    """States whose true probabilities are known, with a forecast that is too sharp early and too soft late."""
+    rng = np.random.default_rng(seed)
+    truth = rng.dirichlet([2.0, 1.5, 2.0], size=count)
+    minute = rng.integers(0, 95, size=count).astype(float)
+    labels = np.array([rng.choice(3, p=p) for p in truth])
+    # Early states: forecast = truth^2 renormalized (overconfident); late: truth^0.5 (underconfident).
+    power = np.where(minute < 60, 2.0, 0.5)[:, None]
+    forecast = truth**power
+    forecast /= forecast.sum(axis=1, keepdims=True)
+    return pd.DataFrame({"minute": minute, "label": labels.astype(float), "p0": forecast[:, 0], "p1": forecast[:, 1], "p2": forecast[:, 2]})
+
+
+class CalibratorTest(unittest.TestCase):
+    spark = None
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        from pyspark.sql import SparkSession
+
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        cls.spark = (
+            SparkSession.builder.master("local[1]").appName("test_lwp_training").config("spark.sql.shuffle.partitions", "1")
+            .config("spark.ui.enabled", "false").getOrCreate()
+        )
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        if cls.spark is not None:
+            cls.spark.stop()
+
+    def frame(self, pdf: pd.DataFrame):
+        from pyspark.ml.functions import array_to_vector
+        from pyspark.sql import functions as F
+
+        return self.spark.createDataFrame(pdf).withColumn("forest_probability", array_to_vector(F.array("p0", "p1", "p2")))
+
+    def test_it_lowers_the_calibration_error_of_a_forecast_miscalibrated_by_match_time_and_sums_to_one(self) -> None:
+        from pyspark.ml.functions import vector_to_array
+
+        fit, held_out = miscalibrated_states(6000, seed=1), miscalibrated_states(4000, seed=2)
+        model = calibrator_pipeline(0.01).fit(self.frame(fit))
+        scored = model.transform(self.frame(held_out)).select("label", vector_to_array("probability").alias("p")).toPandas()
+        calibrated = np.stack(scored["p"].to_numpy())
+        labels = scored["label"].to_numpy(dtype=int)
+        raw = held_out[["p0", "p1", "p2"]].to_numpy()
+        before, after = wpm.expected_calibration_error(raw, labels), wpm.expected_calibration_error(calibrated, labels)
+        loss_before, loss_after = wpm.log_loss(raw, labels), wpm.log_loss(calibrated, labels)
+        message = f"held-out ECE {before:.4f} → {after:.4f}, log loss {loss_before:.4f} → {loss_after:.4f}"
+        self.assertLess(after, 0.75 * before, message)
+        self.assertLess(loss_after, loss_before, message)
+        self.assertLess(float(np.abs(calibrated.sum(axis=1) - 1.0).max()), 1e-9)
+        self.assertGreaterEqual(float(calibrated.min()), 0.0)
+        self.assertEqual(type(model.stages[-1]).__name__, "LogisticRegressionModel")
+
+
+if __name__ == "__main__":
+    unittest.main()
