@@ -52,7 +52,11 @@ async function main(): Promise<void> {
   say(`prepared ${prepared.matches} matches, ${prepared.events} events in ${t.load_prepare_s.toFixed(1)} s`);
   say(`load ${t.load_s.toFixed(1)} s · features ${t.features_s.toFixed(1)} s · fit ${t.fit_s.toFixed(1)} s · evaluate ${t.evaluate_s.toFixed(1)} s · total ${totalS.toFixed(1)} s`);
   const m = report.metrics;
+  const u = m.random_forest_uncalibrated;
   say(`RPS model ${m.random_forest.rps.toFixed(4)} · score-time ${m.score_time_logistic.rps.toFixed(4)} · class prior ${m.class_prior.rps.toFixed(4)} · ECE ${m.random_forest.ece.toFixed(4)}`);
+  say(`calibration ${report.calibration.method} on ${report.calibration.matches} held-out training matches · uncalibrated → saved: ` +
+    `RPS ${u.rps.toFixed(4)} → ${m.random_forest.rps.toFixed(4)} · log loss ${u.log_loss.toFixed(4)} → ${m.random_forest.log_loss.toFixed(4)} · ` +
+    `ECE ${u.ece.toFixed(4)} → ${m.random_forest.ece.toFixed(4)} · ECE final 10 min ${u.ece_final_10min.toFixed(4)} → ${m.random_forest.ece_final_10min.toFixed(4)}`);
 
   let study: Awaited<ReturnType<typeof runExecutorsStudy>>['rows'] = [];
   if (!values['no-study']) {
@@ -86,6 +90,8 @@ async function main(): Promise<void> {
     events: prepared.events,
     states: report.data.states,
     train_matches: report.data.train_matches,
+    forest_train_matches: report.data.forest_train_matches,
+    calibration_matches: report.data.calibration_matches,
     test_matches: report.data.test_matches,
     test_seasons: report.data.test_seasons,
     split: report.split.mode,
@@ -103,6 +109,17 @@ async function main(): Promise<void> {
     rps_improvement_vs_score_time: m.random_forest.rps_improvement_vs_score_time_logistic,
     ece: m.random_forest.ece,
     ece_final_10min: m.random_forest.ece_final_10min,
+    log_loss: m.random_forest.log_loss,
+    accuracy: m.random_forest.accuracy,
+    f1_weighted: m.random_forest.f1_weighted,
+    // The same forest before its calibrator, on the same test matches.
+    calibration: report.calibration,
+    rps_uncalibrated: u.rps,
+    ece_uncalibrated: u.ece,
+    ece_final_10min_uncalibrated: u.ece_final_10min,
+    log_loss_uncalibrated: u.log_loss,
+    accuracy_uncalibrated: u.accuracy,
+    f1_weighted_uncalibrated: u.f1_weighted,
     metrics: m,
     hyper_parameters: report.hyper_parameters,
     executors_study: study,

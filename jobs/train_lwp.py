@@ -3,11 +3,14 @@
 Reads the normalized events (gzip NDJSON in the event contract's shape, read with the contract's
 schema, never inferred) and the matches table that lib/training writes, computes the game states
 with the feature module (pitchstream_jobs.features), splits by match (by season where there are
-enough seasons), fits a Random Forest and two references (class prior; a score-and-time multinomial
-logistic regression), evaluates the three on the same test matches with numpy metrics and match
+enough seasons; never by row), holds out a share of the training matches as the calibration set,
+fits a Random Forest on the other training matches and a probability calibrator on the forest's
+probabilities for the calibration matches, fits two references (class prior; a score-and-time
+multinomial logistic regression) on all training matches, evaluates the calibrated forest, the
+same forest uncalibrated and the references on the same test matches with numpy metrics and match
 bootstrap intervals, and writes:
 
-* --model-dir: the Random Forest PipelineModel, with metadata.json;
+* --model-dir: the PipelineModel (features → forest → calibrator → `probability`), with metadata.json;
 * --output-dir: metrics.arrow, feature_importance.arrow, calibration.arrow, per_minute.arrow,
   per_bucket.arrow, predictions.arrow, split.arrow and report.json (timings, counts, metrics).
 
@@ -17,6 +20,7 @@ Usage (submitJob builds the spark-submit line):
         --py-files .pitchstream/cache/pitchstream_jobs-<hash>.zip jobs/train_lwp.py \\
         --events RUN/input/events --matches RUN/input/matches.ndjson \\
         --model-dir models/lwp_model --output-dir RUN/training [--num-trees 100 --max-depth 8 …]
+        [--calibration logistic|none --calibration-fraction 0.2]
 
 From TypeScript: trainLwp({...}) in lib/training.
 """
@@ -36,8 +40,8 @@ import pandas as pd
 import pyarrow as pa
 import pyspark
 from pyspark import StorageLevel
-from pyspark.ml import Pipeline
-from pyspark.ml.classification import LogisticRegression, RandomForestClassifier
+from pyspark.ml import Pipeline, PipelineModel
+from pyspark.ml.classification import LogisticRegression, RandomForestClassificationModel, RandomForestClassifier
 from pyspark.ml.feature import VectorAssembler
 from pyspark.ml.functions import vector_to_array
 from pyspark.sql import functions as F
@@ -46,10 +50,21 @@ from pitchstream_jobs import win_probability_metrics as wpm
 from pitchstream_jobs.arrow_io import write_arrow_ipc, write_json
 from pitchstream_jobs.contract import event_schema
 from pitchstream_jobs.features import FEATURE_NAMES, FEATURE_SET_VERSION, FEATURES, OUTCOMES, SCORE_TIME_FEATURES
-from pitchstream_jobs.lwp_training import check_split, choose_split, game_states_frame, label_states, read_matches
+from pitchstream_jobs.lwp_training import (
+    calibrator_pipeline,
+    check_split,
+    choose_split,
+    game_states_frame,
+    hold_out_calibration,
+    label_states,
+    read_matches,
+)
 from pitchstream_jobs.runtime import JobArgumentParser, job_session, run
 
-MODELS = ("random_forest", "score_time_logistic", "class_prior")
+#: random_forest is the saved model (calibrated unless --calibration none); random_forest_uncalibrated
+#: is the same forest's own probabilities, before the calibrator, on the same test matches.
+MODELS = ("random_forest", "random_forest_uncalibrated", "score_time_logistic", "class_prior")
+CALIBRATIONS = ("logistic", "none")
 FINAL_MINUTES_FROM = 80  # "final 10 minutes": states of period 2 from minute 80 on (stoppage time included)
 
 
@@ -70,15 +85,41 @@ def parse_arguments(argv: Sequence[str]):
     parser.add_argument("--feature-subset-strategy", default="onethird")
     parser.add_argument("--subsampling-rate", type=float, default=1.0)
     parser.add_argument("--lr-reg-param", type=float, default=0.0)
+    parser.add_argument("--calibration", default="logistic", choices=list(CALIBRATIONS),
+                        help="logistic: a multinomial logistic calibrator on the forest's probabilities and the match time; none: the forest alone")
+    parser.add_argument("--calibration-fraction", type=float, default=0.2,
+                        help="share of the training matches held out to fit the calibrator (whole matches; ignored with --calibration none)")
+    parser.add_argument("--calibration-reg-param", type=float, default=0.01, help="L2 regularization of the logistic calibrator")
     parser.add_argument("--bootstrap-samples", type=int, default=200)
     parser.add_argument("--prepare-seconds", type=float, default=0.0, help="time lib spent writing the events (part of load)")
     parser.add_argument("--data-label", default="", help="free text describing the data (competitions, seasons) for metadata.json")
     return parser.parse_args(argv)
 
 
-def probability_columns(prefix: str):
-    array = vector_to_array(F.col("probability"))
+def probability_columns(prefix: str, column: str = "probability"):
+    array = vector_to_array(F.col(column))
     return [array[k].alias(f"{prefix}_{outcome}") for k, outcome in enumerate(OUTCOMES)]
+
+
+def forest_classifier(args, calibrated: bool) -> RandomForestClassifier:
+    """The Random Forest; when a calibrator follows, its outputs are forest_* so that `probability` is the calibrator's."""
+    outputs = {"probabilityCol": "forest_probability", "rawPredictionCol": "forest_raw", "predictionCol": "forest_prediction"} if calibrated else {}
+    return RandomForestClassifier(
+        labelCol="label",
+        featuresCol="features",
+        numTrees=args.num_trees,
+        maxDepth=args.max_depth,
+        minInstancesPerNode=args.min_instances_per_node,
+        featureSubsetStrategy=args.feature_subset_strategy,
+        subsamplingRate=args.subsampling_rate,
+        seed=args.seed,
+        **outputs,
+    )
+
+
+def forest_stage(model: PipelineModel) -> RandomForestClassificationModel:
+    """The Random Forest inside a saved pipeline (feature importance comes from it, calibrated or not)."""
+    return next(stage for stage in model.stages if isinstance(stage, RandomForestClassificationModel))
 
 
 def metrics_rows(predictions: pd.DataFrame, samples: int, seed: int) -> List[Dict[str, Any]]:
@@ -99,8 +140,10 @@ def metrics_rows(predictions: pd.DataFrame, samples: int, seed: int) -> List[Dic
                 out[f"{model}.{name}"] = value
             fin = final[indices]
             out[f"{model}.ece_final_10min"] = wpm.expected_calibration_error(p[fin], y[fin]) if fin.any() else float("nan")
-        for reference in ("score_time_logistic", "class_prior"):
+        for reference in ("score_time_logistic", "class_prior", "random_forest_uncalibrated"):
             out[f"random_forest.rps_improvement_vs_{reference}"] = out[f"{reference}.rps"] - out["random_forest.rps"]
+        for metric in ("ece", "ece_final_10min", "log_loss"):
+            out[f"random_forest.{metric}_improvement_vs_random_forest_uncalibrated"] = out[f"random_forest_uncalibrated.{metric}"] - out[f"random_forest.{metric}"]
         return out
 
     point = statistic(np.arange(labels.size))
@@ -213,28 +256,33 @@ def main(argv: Sequence[str]) -> None:
         states = label_states(game_states_frame(events), matches).persist(StorageLevel.MEMORY_AND_DISK)
         state_count = states.count()
         events.unpersist()
+        calibrated = args.calibration != "none"
         split, split_used = choose_split(matches_pd, args.split, args.test_fraction, args.test_seasons, args.seed)
-        counts = check_split(split)
+        split = hold_out_calibration(split, args.calibration_fraction if calibrated else 0.0, args.seed)
+        counts = check_split(split, calibration=calibrated)
         split_sdf = spark.createDataFrame(split[["match_id", "set"]])
         states = states.join(F.broadcast(split_sdf), "match_id")
-        train = states.where(F.col("set") == "train").persist(StorageLevel.MEMORY_AND_DISK)
+        # train: the forest's matches; calibration: training matches held out for the calibrator;
+        # the references (and the class prior) learn from both, as the calibrated model does.
+        train = states.where(F.col("set").isin("train", "calibration")).persist(StorageLevel.MEMORY_AND_DISK)
+        forest_train = train.where(F.col("set") == "train")
+        calibration_set = train.where(F.col("set") == "calibration")
         test = states.where(F.col("set") == "test").persist(StorageLevel.MEMORY_AND_DISK)
         train_states, test_states = train.count(), test.count()
+        calibration_states = calibration_set.count() if calibrated else 0
         timings["features_s"] = time.perf_counter() - started
 
-        # -- fit: the Random Forest and the score-and-time reference on the same training matches --
+        # -- fit: the forest, its calibrator on held-out matches, the score-and-time reference -----
         started = time.perf_counter()
-        forest = RandomForestClassifier(
-            labelCol="label",
-            featuresCol="features",
-            numTrees=args.num_trees,
-            maxDepth=args.max_depth,
-            minInstancesPerNode=args.min_instances_per_node,
-            featureSubsetStrategy=args.feature_subset_strategy,
-            subsamplingRate=args.subsampling_rate,
-            seed=args.seed,
-        )
-        model = Pipeline(stages=[VectorAssembler(inputCols=list(FEATURE_NAMES), outputCol="features"), forest]).fit(train)
+        forest_model = Pipeline(stages=[VectorAssembler(inputCols=list(FEATURE_NAMES), outputCol="features"), forest_classifier(args, calibrated)]).fit(forest_train)
+        if calibrated:
+            # The calibrator learns from the forest's probabilities for matches the forest never saw.
+            forest_scores = forest_model.transform(calibration_set).select("label", "minute", "forest_probability").persist(StorageLevel.MEMORY_AND_DISK)
+            calibrator = calibrator_pipeline(args.calibration_reg_param).fit(forest_scores)
+            forest_scores.unpersist()
+            model = PipelineModel(stages=[*forest_model.stages, *calibrator.stages])
+        else:
+            model = forest_model
         reference = Pipeline(
             stages=[
                 VectorAssembler(inputCols=list(SCORE_TIME_FEATURES), outputCol="features"),
@@ -248,7 +296,10 @@ def main(argv: Sequence[str]) -> None:
         # -- evaluate: predictions of the three on the test matches, metrics in numpy --------------
         started = time.perf_counter()
         keys = ["match_id", "state_index", "trigger", "period", "minute", "home_goals", "away_goals", "goal_diff", "label"]
-        forest_pred = model.transform(test).select(*keys, *probability_columns("random_forest"))
+        uncalibrated_column = "forest_probability" if calibrated else "probability"
+        forest_pred = model.transform(test).select(
+            *keys, *probability_columns("random_forest"), *probability_columns("random_forest_uncalibrated", uncalibrated_column)
+        )
         reference_pred = reference.transform(test).select("match_id", "state_index", *probability_columns("score_time_logistic"))
         predictions = forest_pred.join(reference_pred, ["match_id", "state_index"]).toPandas()
         predictions = predictions.sort_values(["match_id", "state_index"]).reset_index(drop=True)
@@ -258,11 +309,10 @@ def main(argv: Sequence[str]) -> None:
         per_minute = rps_by_minute(predictions)
         per_bucket = rps_by_bucket(predictions, min(args.bootstrap_samples, 100), args.seed)
         calibration = calibration_frame(predictions)
-        forest_model = model.stages[-1]
         importance = pd.DataFrame(
             {
                 "feature": list(FEATURE_NAMES),
-                "importance": [float(v) for v in forest_model.featureImportances.toArray()],
+                "importance": [float(v) for v in forest_stage(model).featureImportances.toArray()],
                 "description": [description for _, description in FEATURES],
             }
         ).sort_values("importance", ascending=False)
@@ -295,12 +345,16 @@ def main(argv: Sequence[str]) -> None:
             "competition_ids": sorted(int(c) for c in matches_pd["competition_id"].unique()),
             "seasons": [{"season_id": int(s["season_id"]), "season_name": s["season_name"], "matches": int(s["matches"])} for s in seasons],
             "matches": int(len(matches_pd)),
-            "train_matches": counts["train"],
+            # train_matches: every training match (the forest's and the calibrator's); forest_train_matches: the forest's own.
+            "train_matches": counts["train"] + counts.get("calibration", 0),
+            "forest_train_matches": counts["train"],
+            "calibration_matches": counts.get("calibration", 0),
             "test_matches": counts["test"],
             "test_seasons": sorted(split[split["set"] == "test"]["season_name"].unique().tolist()),
             "events": int(event_count),
             "states": int(state_count),
             "train_states": int(train_states),
+            "calibration_states": int(calibration_states),
             "test_states": int(test_states),
         }
         summary = {
@@ -312,8 +366,16 @@ def main(argv: Sequence[str]) -> None:
         }
         for model_name in MODELS:
             summary[model_name]["rps_minutes_0_90"] = rps_0_90[model_name]
-        summary["random_forest"]["rps_improvement_vs_score_time_logistic"] = value("random_forest", "rps_improvement_vs_score_time_logistic")
-        summary["random_forest"]["rps_improvement_vs_class_prior"] = value("random_forest", "rps_improvement_vs_class_prior")
+        for reference in ("score_time_logistic", "class_prior", "random_forest_uncalibrated"):
+            summary["random_forest"][f"rps_improvement_vs_{reference}"] = value("random_forest", f"rps_improvement_vs_{reference}")
+        calibration_info = {
+            "method": args.calibration,
+            "inputs": ["forest_probability", "forest_probability * minute / 90", "forest_probability * (minute / 90)^2", "minute / 90"] if calibrated else [],
+            "fraction": args.calibration_fraction if calibrated else 0.0,
+            "reg_param": args.calibration_reg_param if calibrated else None,
+            "matches": counts.get("calibration", 0),
+            "states": int(calibration_states),
+        }
         hyper_parameters = {
             "num_trees": args.num_trees,
             "max_depth": args.max_depth,
@@ -337,6 +399,8 @@ def main(argv: Sequence[str]) -> None:
             "spark_master": spark.sparkContext.master,
             "data": data,
             "split": {"mode": split_used, "test_fraction": args.test_fraction, "seed": args.seed},
+            "calibration": calibration_info,
+            "stages": [type(stage).__name__ for stage in model.stages],
             "hyper_parameters": hyper_parameters,
             "metrics": summary,
             "created_at": created_at,
@@ -352,6 +416,7 @@ def main(argv: Sequence[str]) -> None:
                 "feature_set_version": FEATURE_SET_VERSION,
                 "data": data,
                 "split": metadata["split"],
+                "calibration": calibration_info,
                 "hyper_parameters": hyper_parameters,
                 "metrics": summary,
                 "timings": timings,

@@ -1,12 +1,18 @@
 // Live win-probability training: the job's input from StatsBomb or synthetic data, the job, its report, the executors study.
 export { prepareTrainingEvents, selectMatches, type PreparedEvents, type PrepareEventsOptions, type TrainingMatchRow, type TrainingSource } from './prepare-events';
-export { defaultTrainingSource, describeData, hyperParameterArgs, newRunName, trainLwp, type LwpHyperParameters, type TrainLwpOptions, type TrainLwpResult } from './train-lwp';
+export { defaultTrainingSource, describeData, hyperParameterArgs, newRunName, trainLwp, type LwpCalibrationMethod, type LwpHyperParameters, TRAINING_SPLIT_ERROR_TYPE, trainingSplitError, type TrainLwpOptions, type TrainLwpResult } from './train-lwp';
 export {
+  calibrationCurveTraces,
   LWP_MODELS,
   LWP_OUTCOMES,
+  LWP_TABLE_METRICS,
+  lwpModelLabel,
+  metricsTableRows,
   readTrainingReport,
   readTrainingTable,
   arrowTableRows,
+  type CalibrationBinRow,
+  type CalibrationInfo,
   type ExecutorPeak,
   type LwpModelName,
   type LwpMetricRow,

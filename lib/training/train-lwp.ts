@@ -4,10 +4,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type Config } from '../config';
 import { eventSchemaPath } from '../data';
-import { PitchstreamError } from '../errors';
+import { isPitchstreamError, PitchstreamError } from '../errors';
 import { submitJob, type JobHandle, type JobResult } from '../spark';
 import { prepareTrainingEvents, type PreparedEvents, type TrainingSource } from './prepare-events';
 import { readTrainingReport, type TrainingReport } from './training-report';
+
+/** 'logistic': a logistic calibrator on the forest's probabilities and the match time; 'none': the forest alone. */
+export type LwpCalibrationMethod = 'logistic' | 'none';
 
 /** Hyper-parameters and split settings of the job (its command-line options). */
 export interface LwpHyperParameters {
@@ -24,6 +27,16 @@ export interface LwpHyperParameters {
   testSeasons?: number;
   /** Match-bootstrap resamples for the confidence intervals (default 200; 0 for none). */
   bootstrapSamples?: number;
+  /**
+   * Probability calibration (default 'logistic'): a share of the training matches is held out, the
+   * forest is fitted on the others and a multinomial logistic regression on its probabilities (and
+   * the match time) for the held-out matches; it is the saved pipeline's last stage.
+   */
+  calibration?: LwpCalibrationMethod;
+  /** Share of the training matches (whole matches) held out to fit the calibrator (default 0.2). */
+  calibrationFraction?: number;
+  /** L2 regularization of the logistic calibrator (default 0.01). */
+  calibrationRegParam?: number;
 }
 
 export interface TrainLwpOptions extends LwpHyperParameters {
@@ -87,6 +100,12 @@ export function hyperParameterArgs(options: LwpHyperParameters): string[] {
   check('testFraction', options.testFraction, (v) => v > 0 && v < 1, 'in (0, 1)');
   check('testSeasons', options.testSeasons, (v) => Number.isInteger(v) && v >= 1, 'an integer ≥ 1');
   check('bootstrapSamples', options.bootstrapSamples, (v) => Number.isInteger(v) && v >= 0, 'an integer ≥ 0');
+  check('calibrationFraction', options.calibrationFraction, (v) => v > 0 && v < 1, 'in (0, 1)');
+  check('calibrationRegParam', options.calibrationRegParam, (v) => v >= 0, '≥ 0');
+  if (options.calibration !== undefined && !['logistic', 'none'].includes(options.calibration))
+    throw new PitchstreamError('CONFIG_INVALID', `trainLwp option calibration must be 'logistic' or 'none', got ${JSON.stringify(options.calibration)}`, {
+      details: { option: 'calibration', value: options.calibration },
+    });
   return [
     ...option('num-trees', options.numTrees),
     ...option('max-depth', options.maxDepth),
@@ -99,7 +118,25 @@ export function hyperParameterArgs(options: LwpHyperParameters): string[] {
     ...option('test-fraction', options.testFraction),
     ...option('test-seasons', options.testSeasons),
     ...option('bootstrap-samples', options.bootstrapSamples),
+    ...option('calibration', options.calibration),
+    ...option('calibration-fraction', options.calibrationFraction),
+    ...option('calibration-reg-param', options.calibrationRegParam),
   ];
+}
+
+/** The Python exception train_lwp raises for an unusable split (pitchstream_jobs.lwp_training). */
+export const TRAINING_SPLIT_ERROR_TYPE = 'TrainingSplitError';
+
+/** JOB_FAILED for an unusable train/calibration/test split becomes TRAINING_SPLIT_INVALID (message from the job); other errors pass. */
+export function trainingSplitError(error: unknown): unknown {
+  const type = isPitchstreamError(error, 'JOB_FAILED') ? String(error.details.errorType ?? '') : '';
+  if (type !== TRAINING_SPLIT_ERROR_TYPE && !type.endsWith(`.${TRAINING_SPLIT_ERROR_TYPE}`)) return error;
+  const failed = error as PitchstreamError;
+  return new PitchstreamError('TRAINING_SPLIT_INVALID', String(failed.details.errorMessage), {
+    cause: failed,
+    fix: "Give the training more matches (at least 4; with calibration, 3 sets of whole matches), or lower testFraction / testSeasons / calibrationFraction, or train with calibration: 'none'.",
+    details: { logPath: failed.details.logPath, appId: failed.details.appId },
+  });
 }
 
 /** A label for metadata.json: what data, which competitions and seasons. */
@@ -155,7 +192,9 @@ export async function trainLwp(options: TrainLwpOptions = {}): Promise<TrainLwpR
     ...(options.onLog === undefined ? {} : { onLog: options.onLog }),
   });
   options.onJob?.(job);
-  const result = await job.wait();
+  const result = await job.wait().catch((error: unknown) => {
+    throw trainingSplitError(error);
+  });
   const report = readTrainingReport(trainingDir, modelDir);
   return { run, runDir, trainingDir, modelDir, prepared, job: result, report, totalMs: Date.now() - startedMs };
 }

@@ -5,7 +5,8 @@ import type { Table } from 'apache-arrow';
 import { readArrowFile } from '../arrow';
 import { PitchstreamError } from '../errors';
 
-export const LWP_MODELS = ['random_forest', 'score_time_logistic', 'class_prior'] as const;
+/** random_forest is the saved model (calibrated unless calibration 'none'); random_forest_uncalibrated is its forest alone. */
+export const LWP_MODELS = ['random_forest', 'random_forest_uncalibrated', 'score_time_logistic', 'class_prior'] as const;
 export type LwpModelName = (typeof LWP_MODELS)[number];
 export const LWP_OUTCOMES = ['home_win', 'draw', 'away_win'] as const;
 
@@ -22,6 +23,19 @@ export interface ModelMetrics {
   rps_minutes_0_90: number;
   rps_improvement_vs_score_time_logistic?: number;
   rps_improvement_vs_class_prior?: number;
+  rps_improvement_vs_random_forest_uncalibrated?: number;
+}
+
+/** How the saved model's probabilities were calibrated (report.json and metadata.json). */
+export interface CalibrationInfo {
+  method: 'logistic' | 'none';
+  /** The calibrator's inputs, in words. */
+  inputs: string[];
+  /** Share of the training matches held out for the calibrator (0 with method 'none'). */
+  fraction: number;
+  reg_param: number | null;
+  matches: number;
+  states: number;
 }
 
 export interface TrainingData {
@@ -31,12 +45,18 @@ export interface TrainingData {
   competition_ids: number[];
   seasons: { season_id: number; season_name: string; matches: number }[];
   matches: number;
+  /** Every training match: the forest's plus the calibration matches. */
   train_matches: number;
+  /** The matches the forest was fitted on. */
+  forest_train_matches: number;
+  /** Training matches held out to fit the calibrator. */
+  calibration_matches: number;
   test_matches: number;
   test_seasons: string[];
   events: number;
   states: number;
   train_states: number;
+  calibration_states: number;
   test_states: number;
 }
 
@@ -69,6 +89,7 @@ export interface TrainingReportJson {
   feature_set_version: string;
   data: TrainingData;
   split: { mode: 'season' | 'match'; test_fraction: number; seed: number };
+  calibration: CalibrationInfo;
   hyper_parameters: Record<string, number | string>;
   metrics: Record<LwpModelName, ModelMetrics>;
   timings: TrainingTimings;
@@ -83,6 +104,9 @@ export interface ModelMetadata {
   outcomes: string[];
   spark_version: string;
   data: TrainingData;
+  calibration: CalibrationInfo;
+  /** The saved PipelineModel's stages, in order. */
+  stages: string[];
   metrics: Record<LwpModelName, ModelMetrics>;
   hyper_parameters: Record<string, number | string>;
   created_at: string;
@@ -143,4 +167,88 @@ export function readTrainingReport(trainingDir: string, modelDir?: string): Trai
     if (typeof report.metrics?.[model]?.rps !== 'number')
       throw new PitchstreamError('TRAINING_OUTPUT_INVALID', `The training report ${trainingDir}/report.json has no RPS for ${model}`, { details: { trainingDir } });
   return { ...report, trainingDir, metadata, metricRows: readTrainingTable<LwpMetricRow>(trainingDir, 'metrics') };
+}
+
+/** A model's name for tables and charts: says whether the saved forest is calibrated. */
+export function lwpModelLabel(model: LwpModelName, report: Pick<TrainingReportJson, 'calibration'>): string {
+  const calibrated = report.calibration?.method !== undefined && report.calibration.method !== 'none';
+  switch (model) {
+    case 'random_forest':
+      return calibrated ? 'random forest, calibrated (saved)' : 'random forest (saved)';
+    case 'random_forest_uncalibrated':
+      return calibrated ? 'random forest, uncalibrated' : 'random forest, uncalibrated (= saved)';
+    case 'score_time_logistic':
+      return 'score-and-time logistic';
+    case 'class_prior':
+      return 'class prior';
+  }
+}
+
+/** The metrics the notebook's table shows, in order. */
+export const LWP_TABLE_METRICS = ['rps', 'log_loss', 'brier', 'ece', 'ece_final_10min', 'accuracy', 'precision_weighted', 'recall_weighted', 'f1_weighted'] as const;
+
+/**
+ * The metrics table of a run: one row per metric, one column per model (its label), each cell
+ * "value [95 % low, high]"; then RPS over minutes 0-90 and the saved model's gains over the others
+ * (positive: the saved model is better). Plain rows for htmlTable.
+ */
+export function metricsTableRows(report: TrainingReport, models: readonly LwpModelName[] = LWP_MODELS): Record<string, string>[] {
+  const cell = (model: string, metric: string): string => {
+    const row = report.metricRows.find((r) => r.model === model && r.metric === metric);
+    return row ? `${row.value.toFixed(4)} [${row.ci_low.toFixed(4)}, ${row.ci_high.toFixed(4)}]` : '';
+  };
+  const saved = lwpModelLabel('random_forest', report);
+  const perModel = (value: (model: LwpModelName) => string) => Object.fromEntries(models.map((model) => [lwpModelLabel(model, report), value(model)]));
+  return [
+    ...LWP_TABLE_METRICS.map((metric) => ({ metric, ...perModel((model) => cell(model, metric)) })),
+    { metric: 'rps, mean over minutes 0-90', ...perModel((model) => report.metrics[model]?.rps_minutes_0_90?.toFixed(4) ?? '') },
+    { metric: 'RPS gain vs uncalibrated forest', [saved]: cell('random_forest', 'rps_improvement_vs_random_forest_uncalibrated') },
+    { metric: 'ECE gain vs uncalibrated forest', [saved]: cell('random_forest', 'ece_improvement_vs_random_forest_uncalibrated') },
+    { metric: 'ECE final 10 min gain vs uncalibrated forest', [saved]: cell('random_forest', 'ece_final_10min_improvement_vs_random_forest_uncalibrated') },
+    { metric: 'log loss gain vs uncalibrated forest', [saved]: cell('random_forest', 'log_loss_improvement_vs_random_forest_uncalibrated') },
+    { metric: 'RPS gain vs score-and-time', [saved]: cell('random_forest', 'rps_improvement_vs_score_time_logistic') },
+    { metric: 'RPS gain vs class prior', [saved]: cell('random_forest', 'rps_improvement_vs_class_prior') },
+  ];
+}
+
+/** A row of calibration.arrow: one bin of one outcome's forecasts of one model. */
+export interface CalibrationBinRow {
+  model: LwpModelName;
+  outcome: string;
+  class_index: number;
+  bin: number;
+  bin_low: number;
+  bin_high: number;
+  states: number;
+  mean_forecast: number;
+  observed_frequency: number;
+}
+
+const OUTCOME_COLORS: Record<string, string> = { home_win: '#2a7ae2', draw: '#777777', away_win: '#e2572a' };
+const MODEL_DASH: Partial<Record<LwpModelName, string>> = { random_forest: 'solid', random_forest_uncalibrated: 'dash', score_time_logistic: 'dot' };
+
+/**
+ * Plotly traces of the calibration curve (reliability diagram): the diagonal, then per model and
+ * outcome the bins' mean forecast against the observed frequency (a colour per outcome, a dash per model).
+ */
+export function calibrationCurveTraces(
+  rows: readonly CalibrationBinRow[],
+  report: Pick<TrainingReportJson, 'calibration'>,
+  models: readonly LwpModelName[] = ['random_forest_uncalibrated', 'random_forest'],
+): Record<string, unknown>[] {
+  const traces: Record<string, unknown>[] = [{ type: 'scatter', mode: 'lines', x: [0, 1], y: [0, 1], name: 'perfect', line: { dash: 'dot', color: '#bbb' } }];
+  for (const model of models)
+    for (const outcome of LWP_OUTCOMES) {
+      const bins = rows.filter((r) => r.model === model && r.outcome === outcome).sort((a, b) => a.bin - b.bin);
+      traces.push({
+        type: 'scatter',
+        mode: 'lines+markers',
+        name: `${lwpModelLabel(model, report)} · ${outcome}`,
+        x: bins.map((r) => r.mean_forecast),
+        y: bins.map((r) => r.observed_frequency),
+        text: bins.map((r) => `${r.states} states`),
+        line: { color: OUTCOME_COLORS[outcome], dash: MODEL_DASH[model] ?? 'dashdot' },
+      });
+    }
+  return traces;
 }

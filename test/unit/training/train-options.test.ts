@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isPitchstreamError } from '../../../lib/errors';
-import { describeData, hyperParameterArgs, prepareTrainingEvents, type TrainingMatchRow } from '../../../lib/training';
+import { isPitchstreamError, PitchstreamError } from '../../../lib/errors';
+import { describeData, hyperParameterArgs, prepareTrainingEvents, trainingSplitError, type TrainingMatchRow } from '../../../lib/training';
 import { SAMPLE_DIR, SAMPLE_MISSING_REASON } from '../data/statsbomb-sample';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pitchstream-prepare-'));
@@ -35,6 +35,30 @@ describe('hyperParameterArgs', () => {
     expect(isPitchstreamError(error, 'CONFIG_INVALID')).toBe(true);
     expect((error as Error).message).toBe('trainLwp option testFraction must be in (0, 1), got 1.5');
     expect(() => hyperParameterArgs({ numTrees: 0 })).toThrow('numTrees must be an integer ≥ 1, got 0');
+    expect(() => hyperParameterArgs({ calibrationFraction: 0 })).toThrow('calibrationFraction must be in (0, 1), got 0');
+    expect(() => hyperParameterArgs({ calibration: 'isotonic' as never })).toThrow(`calibration must be 'logistic' or 'none', got "isotonic"`);
+  });
+
+  it('passes the calibration settings to the job', () => {
+    expect(hyperParameterArgs({ calibration: 'none' })).toEqual(['--calibration', 'none']);
+    expect(hyperParameterArgs({ calibration: 'logistic', calibrationFraction: 0.3, calibrationRegParam: 0.001 })).toEqual([
+      '--calibration', 'logistic', '--calibration-fraction', '0.3', '--calibration-reg-param', '0.001',
+    ]);
+  });
+});
+
+describe('trainingSplitError', () => {
+  it("turns the job's TrainingSplitError into TRAINING_SPLIT_INVALID with the job's message, and leaves other failures alone", () => {
+    const failed = new PitchstreamError('JOB_FAILED', 'job train_lwp failed', {
+      details: { errorType: 'pitchstream_jobs.lwp_training.TrainingSplitError', errorMessage: 'the split leaves calibration without a match', logPath: '/l' },
+    });
+    const translated = trainingSplitError(failed) as PitchstreamError;
+    expect(translated.code).toBe('TRAINING_SPLIT_INVALID');
+    expect(translated.message).toBe('the split leaves calibration without a match');
+    expect(translated.cause).toBe(failed);
+    expect(translated.fix).toMatch(/calibrationFraction/);
+    const other = new PitchstreamError('JOB_FAILED', 'boom', { details: { errorType: 'ValueError' } });
+    expect(trainingSplitError(other)).toBe(other);
   });
 });
 
