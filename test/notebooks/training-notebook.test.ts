@@ -37,8 +37,13 @@ describe('notebooks/02_Entrenamiento_Modelo_LWP.ipynb', () => {
     expect(run.summary.errorOutputs).toBe(0);
     expect(run.summary.failures).toEqual([]);
     const executed = fs.readFileSync(run.outputPath, 'utf8');
-    expect(executed).toContain('<th>random_forest</th><th>score_time_logistic</th><th>class_prior</th>');
+    // The metrics table shows the saved (calibrated) model next to the same forest uncalibrated.
+    expect(executed).toContain('<th>metric</th><th>random forest, calibrated (saved)</th><th>random forest, uncalibrated</th><th>score-and-time logistic</th><th>class prior</th>');
     expect(executed).toContain('RPS gain vs score-and-time');
+    expect(executed).toContain('ECE gain vs uncalibrated forest');
+    // The calibration chart draws both.
+    expect(executed).toMatch(/random forest, uncalibrated · home_win/);
+    expect(executed).toMatch(/random forest, calibrated \(saved\) · home_win/);
     expect(executed).toContain('SYNTHETIC data');
     const charts = executed.match(/class=\\"pitchstream-chart\\" data-source=\\"synthetic\\"/g) ?? [];
     expect(charts.length).toBeGreaterThanOrEqual(3);
