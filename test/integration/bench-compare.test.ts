@@ -41,10 +41,11 @@ describe('npm run bench', () => {
     };
     const run = await execa(
       'npm',
-      ['run', '--silent', 'bench', '--', '--stream-matches', '1', '--batch-events', '1000', '--train-data', 'synthetic', '--train-matches', '24', '--trees', '10', '--out', reportDir],
-      { env, reject: false, all: true, timeout: 15 * 60_000 },
+      ['run', '--silent', 'bench', '--', '--stream-matches', '1', '--batch-events', '2000', '--train-data', 'synthetic', '--train-matches', '16', '--trees', '5', '--out', reportDir],
+      // A few minutes on a quiet machine; the baseline's 200 shuffle partitions make it slow on a busy one.
+      { env, reject: false, all: true, timeout: 25 * 60_000 },
     );
-    expect(run.exitCode, run.all).toBe(0);
+    expect(run.exitCode, `${run.timedOut ? 'timed out\n' : ''}${run.all}`).toBe(0);
     expect(run.all).toMatch(/wrote .*compare\.md/);
 
     const report = JSON.parse(fs.readFileSync(path.join(reportDir, 'compare.json'), 'utf8')) as ComparisonReport;
@@ -90,5 +91,5 @@ describe('npm run bench', () => {
     expect(processesMentioning(home.home)).toEqual([]);
     expect(processesMentioning(outputs)).toEqual([]);
     expect(fs.existsSync(outputs) ? fs.readdirSync(outputs).filter((name) => name.startsWith('compare-')) : []).toEqual([]);
-  }, 20 * 60_000);
+  }, 26 * 60_000);
 });
