@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../lib/config';
 import { EVENT_FIELDS, matchClockMs, openStatsBomb, type MatchEvent } from '../../lib/data';
 import { isPitchstreamError, type PitchstreamError } from '../../lib/errors';
-import { createKafkaClient, type ConsumedMessage, type KafkaClient } from '../../lib/kafka';
+import { createKafkaClient, partitionForKey, type ConsumedMessage, type KafkaClient } from '../../lib/kafka';
 import { manifestChecksum, monotonicClockMs, produceEvents, type ManifestFile, type ProduceOptions } from '../../lib/producer';
 import { startKafkaBroker, stopKafkaBroker } from '../../lib/stack/kafka-broker';
 import { SAMPLE_DIR, SAMPLE_MISSING_REASON } from '../unit/data/statsbomb-sample';
@@ -93,6 +93,20 @@ describe.skipIf(SAMPLE_MISSING_REASON !== undefined)('the Kafka event producer',
       expect(entry.ids_sha256).toBe(manifestChecksum(consumed.map((event) => event.id)));
     });
     expect(manifest).toMatchObject({ status: 'completed', events: total, topic });
+  });
+
+  it.each(['wire', 'kafkajs'] as const)('delivers three matches side by side through 2 lanes exactly once and in order with the %s engine', async (engine) => {
+    const topic = topicName(`lanes-${engine}`);
+    const summary = await produceEvents(options(topic, { engine, lanes: 2, concurrentMatches: 3, batchEvents: 1_000, rate: { kind: 'max' } })).done;
+    const expected = await Promise.all(MATCH_IDS.map((id) => reader.events(id)));
+    const total = expected.reduce((sum, events) => sum + events.length, 0);
+    expect(summary).toMatchObject({ status: 'completed', events: total, matches: 3 });
+    const messages = await consume(topic, total);
+    expect(messages).toHaveLength(total);
+    const byKey = eventsByKey(messages);
+    MATCH_IDS.forEach((matchId, i) => expect(byKey.get(String(matchId))).toEqual(expected[i]));
+    // Every match on the partition its key gives, as any Kafka client would put it.
+    for (const message of messages) expect(message.partition).toBe(partitionForKey(message.key!, 4));
   });
 
   it('gives every loop round new ids and event times later than the round before', async () => {
