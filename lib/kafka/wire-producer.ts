@@ -308,7 +308,7 @@ export async function createWireProducer(options: WireProducerOptions): Promise<
   }
   const sharesOf = new WeakMap<WireBatch, Shares>();
 
-  function createBatch(topic: string, maxPartitionBytes: number, writerBytes = Math.min(maxPartitionBytes + 64 * 1024, 4 << 20)): WireBatch {
+  function createBatch(topic: string, maxPartitionBytes: number, writerBytes = 64 * 1024): WireBatch {
     const batchTimestampMs = Date.now();
     const shares: Shares = { writers: new Map(), bytes: new Map() };
     let count = 0;
