@@ -47,12 +47,38 @@ export function roundShiftMs(round: number, dataSpanMs: number, gapMs: number): 
   return round * (dataSpanMs + gapMs);
 }
 
-/** Reused to format shifted event times (no Date per event). */
-const shifted = new Date(0);
+const DAY_MS = 86_400_000;
+const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
+const THREE_DIGITS = Array.from({ length: 1_000 }, (_, n) => String(n).padStart(3, '0'));
+
+/**
+ * Epoch milliseconds as Date#toISOString writes them ("2023-08-19T16:30:01.095Z"), about three times faster for
+ * years 1000–9999 (civil date from days as in Howard Hinnant's "chrono-compatible low-level date algorithms"); other
+ * years go through Date.
+ */
+export function isoTimeUtc(ms: number): string {
+  const days = Math.floor(ms / DAY_MS);
+  let rest = ms - days * DAY_MS;
+  const shiftedDays = days + 719_468; // days from 0000-03-01
+  const era = Math.floor(shiftedDays / 146_097);
+  const dayOfEra = shiftedDays - era * 146_097;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1_460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1;
+  const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  if (!Number.isInteger(ms) || year < 1_000 || year > 9_999) return new Date(ms).toISOString();
+  const hours = Math.floor(rest / 3_600_000);
+  rest -= hours * 3_600_000;
+  const minutes = Math.floor(rest / 60_000);
+  rest -= minutes * 60_000;
+  const seconds = Math.floor(rest / 1_000);
+  return `${year}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}T${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[seconds]}.${THREE_DIGITS[rest - seconds * 1_000]}Z`;
+}
 
 /** The event as round r sends it: the same record, with the round's id and shifted event_time. */
 export function eventForRound(event: MatchEvent, round: number, shiftMs: number): MatchEvent {
   if (round === 0) return event;
-  shifted.setTime(Date.parse(event.event_time) + shiftMs);
-  return { ...event, id: roundEventId(event.id, round), event_time: shifted.toISOString() };
+  return { ...event, id: roundEventId(event.id, round), event_time: isoTimeUtc(Date.parse(event.event_time) + shiftMs) };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MatchEvent } from '../../../lib/data';
-import { eventForRound, roundEventId, roundShiftMs, uuidV5 } from '../../../lib/producer';
+import { eventForRound, isoTimeUtc, roundEventId, roundShiftMs, uuidV5 } from '../../../lib/producer';
 
 const UUID_V5 = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -22,6 +22,12 @@ describe('loop rounds', () => {
   it('shifts round r by r times the span of the data set plus the gap', () => {
     expect(roundShiftMs(0, 5_000, 1_000)).toBe(0);
     expect(roundShiftMs(3, 5_000, 1_000)).toBe(18_000);
+  });
+
+  it('writes event times exactly as Date#toISOString does, leap days and far years included', () => {
+    const samples = [0, -1, 951_782_400_000, 951_868_799_999, 4_107_542_400_000, 253_402_300_799_999, 253_402_300_800_000, -30_610_224_000_001, -62_198_755_200_000];
+    for (let i = 0; i < 20_000; i += 1) samples.push(Math.floor(Math.sin(i + 1) * 1e13) + i);
+    for (const ms of samples) expect(isoTimeUtc(ms)).toBe(new Date(ms).toISOString());
   });
 
   it('changes only id and event_time of a replayed event', () => {
