@@ -80,12 +80,18 @@ def game_states_frame(events: DataFrame) -> DataFrame:
     return event_projection(events).groupBy("match_id").applyInPandas(_states_of_match, schema=STATES_SCHEMA)
 
 
+#: Spark ML's attribute metadata for the label: nominal, three values (OUTCOMES order).
+LABEL_METADATA = {"ml_attr": {"type": "nominal", "name": "label", "num_vals": 3}}
+
+
 def label_states(states: DataFrame, matches: DataFrame) -> DataFrame:
     """Adds the final result label (0 home win, 1 draw, 2 away win) and the season of each state."""
     label = F.when(F.col("home_score") > F.col("away_score"), 0).when(F.col("home_score") == F.col("away_score"), 1).otherwise(2)
     return (
         states.join(matches.select("match_id", "season_id", "season_name", "home_score", "away_score"), "match_id")
-        .withColumn("label", label.cast("double"))
+        # Declared a 3-valued nominal label: a small training set without, say, an away win still gives
+        # every model a 3-class probability (Spark ML would otherwise infer 2 classes from the largest label).
+        .withColumn("label", label.cast("double").alias("label", metadata=LABEL_METADATA))
     )
 
 

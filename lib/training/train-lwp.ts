@@ -33,6 +33,8 @@ export interface LwpHyperParameters {
    * the match time) for the held-out matches; it is the saved pipeline's last stage.
    */
   calibration?: LwpCalibrationMethod;
+  /** Fewer held-out calibration matches than this (default 20): no calibrator, the forest keeps every training match. */
+  minCalibrationMatches?: number;
   /** Share of the training matches (whole matches) held out to fit the calibrator (default 0.2). */
   calibrationFraction?: number;
   /** L2 regularization of the logistic calibrator (default 0.01). */
@@ -102,6 +104,7 @@ export function hyperParameterArgs(options: LwpHyperParameters): string[] {
   check('bootstrapSamples', options.bootstrapSamples, (v) => Number.isInteger(v) && v >= 0, 'an integer ≥ 0');
   check('calibrationFraction', options.calibrationFraction, (v) => v > 0 && v < 1, 'in (0, 1)');
   check('calibrationRegParam', options.calibrationRegParam, (v) => v >= 0, '≥ 0');
+  check('minCalibrationMatches', options.minCalibrationMatches, (v) => Number.isInteger(v) && v >= 1, 'an integer ≥ 1');
   if (options.calibration !== undefined && !['logistic', 'none'].includes(options.calibration))
     throw new PitchstreamError('CONFIG_INVALID', `trainLwp option calibration must be 'logistic' or 'none', got ${JSON.stringify(options.calibration)}`, {
       details: { option: 'calibration', value: options.calibration },
@@ -119,6 +122,7 @@ export function hyperParameterArgs(options: LwpHyperParameters): string[] {
     ...option('test-seasons', options.testSeasons),
     ...option('bootstrap-samples', options.bootstrapSamples),
     ...option('calibration', options.calibration),
+    ...option('min-calibration-matches', options.minCalibrationMatches),
     ...option('calibration-fraction', options.calibrationFraction),
     ...option('calibration-reg-param', options.calibrationRegParam),
   ];

@@ -28,7 +28,12 @@ export interface ModelMetrics {
 
 /** How the saved model's probabilities were calibrated (report.json and metadata.json). */
 export interface CalibrationInfo {
+  /** What was applied: 'none' also when a requested calibrator was skipped (see skipped_reason). */
   method: 'logistic' | 'none';
+  /** What was asked for. */
+  requested?: 'logistic' | 'none';
+  /** Why a requested calibrator was not fitted (too few calibration matches), or null. */
+  skipped_reason?: string | null;
   /** The calibrator's inputs, in words. */
   inputs: string[];
   /** Share of the training matches held out for the calibrator (0 with method 'none'). */
