@@ -84,6 +84,26 @@ def _balance_10m(frame: Column, location: Column) -> Column:
     return _frame_count(frame, lambda p: p["teammate"] & near(p)) - _frame_count(frame, lambda p: ~p["teammate"] & near(p))
 
 
+#: Per-event freeze-frame counts, computed by with_frame_counts before the aggregation.
+FRAME_TEAMMATES, FRAME_OPPONENTS, FRAME_BALANCE = "_frame_teammates", "_frame_opponents", "_frame_balance_10m"
+
+
+def with_frame_counts(events: DataFrame) -> DataFrame:
+    """Adds each event's frame counts: visible teammates (actor excluded), opponents, 10 m balance.
+
+    Higher-order functions (filter with a lambda) have no generated code: inside the aggregate
+    functions they made Spark run the whole aggregation, all of its ~50 aggregates, interpreted.
+    Computed here, in a projection of their own, they leave the aggregation whole-stage generated.
+    """
+    frame = F.col("freeze_frame")
+    return events.select(
+        "*",
+        _frame_count(frame, lambda p: p["teammate"] & ~p["actor"]).alias(FRAME_TEAMMATES),
+        _frame_count(frame, lambda p: ~p["teammate"]).alias(FRAME_OPPONENTS),
+        _balance_10m(frame, F.col("location")).alias(FRAME_BALANCE),
+    )
+
+
 def side_metrics(side: str) -> List[Tuple[str, Column]]:
     """(name, aggregate) for one side; names are prefixed with the side in the window row."""
     team = F.col(f"{side}_team_id")
@@ -97,7 +117,6 @@ def side_metrics(side: str) -> List[Tuple[str, Column]]:
     is_carry = (kind == "Carry") & F.col("location").isNotNull() & F.col("end_location").isNotNull()
     located = F.col("location").isNotNull()
     framed = F.col("freeze_frame").isNotNull()
-    frame = F.col("freeze_frame")
     dx = _x(F.col("end_location")) - _x(F.col("location"))
     dy = _y(F.col("end_location")) - _y(F.col("location"))
     return [
@@ -122,15 +141,25 @@ def side_metrics(side: str) -> List[Tuple[str, Column]]:
         ("duels", F.count(of(kind == "Duel"))),
         ("duels_won", F.count(of((kind == "Duel") & F.col("duel_outcome").isin(*DUEL_WON_OUTCOMES)))),
         ("frames", F.count(of(framed))),
-        ("visible_teammates_mean", F.avg(of(framed, _frame_count(frame, lambda p: p["teammate"] & ~p["actor"])))),
-        ("visible_opponents_mean", F.avg(of(framed, _frame_count(frame, lambda p: ~p["teammate"])))),
-        ("balance_10m_mean", F.avg(of(framed & located, _balance_10m(frame, F.col("location"))))),
+        ("visible_teammates_mean", F.avg(of(framed, F.col(FRAME_TEAMMATES)))),
+        ("visible_opponents_mean", F.avg(of(framed, F.col(FRAME_OPPONENTS)))),
+        ("balance_10m_mean", F.avg(of(framed & located, F.col(FRAME_BALANCE)))),
     ]
 
 
+#: The per-team metric columns of side_metrics, in output order. Spelled out rather than read from
+#: side_metrics, which builds ~100 Columns through py4j: team_rows runs in every micro-batch.
+METRIC_NAMES = (
+    "events", "passes", "passes_completed", "pass_length_min_yd", "pass_length_max_yd", "pass_length_mean_yd",
+    "pass_length_var_yd2", "carries", "carry_distance_yd", "progressive_carry_distance_yd", "shots", "xg",
+    "action_x_mean", "action_x_var", "action_y_mean", "action_y_var", "possession_events", "pressures", "duels",
+    "duels_won", "frames", "visible_teammates_mean", "visible_opponents_mean", "balance_10m_mean",
+)
+
+
 def metric_names() -> List[str]:
-    """The per-team metric columns, in output order (needs an active SparkSession, like any Column)."""
-    return [name for name, _ in side_metrics("home")]
+    """The per-team metric columns, in output order."""
+    return list(METRIC_NAMES)
 
 
 def window_stats(
@@ -146,34 +175,37 @@ def window_stats(
     window = F.window("event_time", length, slide) if slide else F.window("event_time", length)
     aggregates = [expression.alias(f"{side}_{name}") for side in SIDES for name, expression in side_metrics(side)]
     return (
-        events.withWatermark("event_time", watermark_delay)
+        with_frame_counts(events)
+        .withWatermark("event_time", watermark_delay)
         .groupBy(F.col("match_id"), F.col("home_team_id"), F.col("away_team_id"), window.alias("window"))
         .agg(F.count(F.lit(1)).alias("window_events"), F.max("kafka_timestamp").alias("last_kafka_timestamp"), *aggregates)
     )
 
 
-def _side_struct(side: str) -> Column:
+def _side_struct_sql(side: str) -> str:
+    """One side of a window row as a named_struct (SQL text: team_rows builds it in one py4j call)."""
     other = "away" if side == "home" else "home"
-    metrics = [F.col(f"{side}_{name}").alias(name) for name in metric_names()]
-    passes = F.col(f"{side}_passes")
-    return F.struct(
-        F.col(f"{side}_team_id").alias("team_id"),
-        F.col(f"{other}_team_id").alias("opponent_id"),
-        F.lit(side).alias("side"),
-        *metrics,
-        F.when(passes > 0, F.col(f"{side}_passes_completed") * F.lit(100.0) / passes).alias("pass_completion_pct"),
-        (F.col(f"{side}_possession_events") / F.col("window_events")).alias("possession_share"),
-    )
+    fields = [("team_id", f"{side}_team_id"), ("opponent_id", f"{other}_team_id"), ("side", f"'{side}'")]
+    fields += [(name, f"{side}_{name}") for name in METRIC_NAMES]
+    fields += [
+        ("pass_completion_pct", f"CASE WHEN {side}_passes > 0 THEN {side}_passes_completed * 100.0D / {side}_passes END"),
+        ("possession_share", f"{side}_possession_events / window_events"),
+    ]
+    return "named_struct(" + ", ".join(f"'{name}', {value}" for name, value in fields) + ")"
 
 
 def team_rows(window_rows: DataFrame, batch_id: int) -> DataFrame:
-    """Each window row as two team rows (home, away) tagged with the micro-batch id; times in epoch ms."""
-    return window_rows.select(
-        F.lit(batch_id).cast("long").alias("batch_id"),
-        F.col("match_id"),
-        F.unix_millis(F.col("window.start")).alias("window_start_ms"),
-        F.unix_millis(F.col("window.end")).alias("window_end_ms"),
-        F.col("window_events"),
-        F.unix_millis(F.col("last_kafka_timestamp")).alias("last_kafka_timestamp_ms"),
-        F.explode(F.array(*[_side_struct(side) for side in SIDES])).alias("team"),
+    """Each window row as two team rows (home, away) tagged with the micro-batch id; times in epoch ms.
+
+    Written as SQL text: it runs in every micro-batch, and Column by Column it took a few hundred
+    py4j calls (a few hundred milliseconds of the driver's Python per batch on a loaded machine).
+    """
+    return window_rows.selectExpr(
+        f"CAST({int(batch_id)} AS BIGINT) AS batch_id",
+        "match_id",
+        "unix_millis(window.start) AS window_start_ms",
+        "unix_millis(window.end) AS window_end_ms",
+        "window_events",
+        "unix_millis(last_kafka_timestamp) AS last_kafka_timestamp_ms",
+        "explode(array(" + ", ".join(_side_struct_sql(side) for side in SIDES) + ")) AS team",
     ).select("batch_id", "match_id", "window_start_ms", "window_end_ms", "team.*", "window_events", "last_kafka_timestamp_ms")

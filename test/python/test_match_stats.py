@@ -21,7 +21,7 @@ from pitchstream_jobs.batch_output import batch_file_path, batch_id_of, write_ba
 from pitchstream_jobs.contract import event_schema
 from pitchstream_jobs.dead_letter import intake_summary, write_intake
 from pitchstream_jobs.event_stream import good_events, parse_event_records
-from pitchstream_jobs.match_stats import BALANCE_RADIUS_YD, STAT_FIELDS, team_rows, window_stats
+from pitchstream_jobs.match_stats import BALANCE_RADIUS_YD, METRIC_NAMES, STAT_FIELDS, side_metrics, team_rows, window_stats
 
 KICK_OFF = "2022-07-06T21:00:00.000Z"
 HOME, AWAY = 10, 20
@@ -166,6 +166,9 @@ class MatchStatsTest(unittest.TestCase):
             self.assertEqual(os.listdir(dead), ["batch-0000000003.arrow"])
             letters = pa.ipc.open_file(os.path.join(dead, "batch-0000000003.arrow")).read_all().to_pylist()
             self.assertEqual([(l["raw"], l["reason"]) for l in letters], [("oops", "not JSON"), ("", "empty value")])
+
+    def test_the_metric_names_are_those_of_the_side_metrics_in_order(self):
+        self.assertEqual(list(METRIC_NAMES), [name for name, _ in side_metrics("home")])
 
     def test_batch_files_are_named_by_batch_id(self):
         with tempfile.TemporaryDirectory() as folder:
