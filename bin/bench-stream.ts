@@ -10,6 +10,7 @@
 // from its Kafka timestamp (the producer's send) to the modification time of the first stats file whose
 // row for its (match, window, team) counts it.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../lib/config';
 import type { MatchEvent } from '../lib/data';
@@ -27,6 +28,8 @@ const WARM_UP_BATCHES = 3;
 // Synthetic matches are dated on consecutive days: a watermark of 30 days keeps every event in play.
 const WATERMARK = '30 days';
 const SOURCE = { kind: 'synthetic' as const, matches: 4, seed: 11 };
+// BENCH_KEEP=1 keeps the run folders (progress/*.jsonl: every batch's durationMs breakdown) for inspection.
+const KEEP = process.env.BENCH_KEEP === '1';
 
 const percentile = (values: number[], p: number): number | null => {
   if (values.length === 0) return null;
@@ -131,6 +134,8 @@ async function latencyRun(bootstrap: string, topic: string, outputDir: string) {
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const loadAtStart = os.loadavg().map((l) => Math.round(l * 100) / 100);
+  console.log(`load average at start: ${loadAtStart.join(', ')}`);
   const started = !runningServices(config).has('kafka') && config.kafkaBootstrap === undefined;
   const { kafkaBootstrap: bootstrap } = await stackUp(config);
   const work = path.resolve(config.root, config.outputs, `bench-stream-${Date.now()}`);
@@ -153,7 +158,8 @@ async function main(): Promise<void> {
     const best = steps.filter((s) => s.sustained).sort((a, b) => b.offered_events_per_s - a.offered_events_per_s)[0];
     const report = {
       date: new Date().toISOString(),
-      machine: `${(await import('node:os')).cpus().length} cores`,
+      machine: `${os.cpus().length} cores`,
+      load_average: { start: loadAtStart, end: os.loadavg().map((l) => Math.round(l * 100) / 100) },
       what: 'stream_match_stats (two queries: windowed stats + intake/dead letters) on local Spark, embedded Kafka, synthetic events with three-sixty frames',
       method:
         `throughput: preloaded topic (${preloaded} events, 4 partitions), processing-time trigger ${TRIGGER_MS} ms, maxOffsetsPerTrigger = offered rate; ` +
@@ -174,7 +180,8 @@ async function main(): Promise<void> {
     fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
     console.log(`wrote ${file}`);
   } finally {
-    fs.rmSync(work, { recursive: true, force: true });
+    if (KEEP) console.log(`kept ${work}`);
+    else fs.rmSync(work, { recursive: true, force: true });
     if (started) await stackDown(config);
   }
 }
