@@ -8,7 +8,8 @@ import { isPitchstreamError } from '../lib/errors';
 import { startSparkStandalone, stopSparkStandalone, sparkStandaloneStatus } from '../lib/stack';
 import { newRunName, runExecutorsStudy, samplePeakRss, trainLwp, type PeakSampler } from '../lib/training';
 
-const USAGE = `usage: npm run bench:train -- [--competition 11] [--masters local[1],local[2]] [--cluster] [--no-study] [--out reports/bench-train.json]
+const USAGE = `usage: npm run bench:train -- [--competition 11] [--masters local[1],local[2]] [--cluster] [--no-study] [--calibration none|logistic] [--out reports/bench-train.json]
+  --calibration  the saved model: the forest alone (none, the default) or with its logistic calibrator
   --cluster   also run the study on the local standalone cluster (started for the bench, stopped after if it was not running)`;
 
 function say(line: string): void {
@@ -23,11 +24,13 @@ async function main(): Promise<void> {
       cluster: { type: 'boolean', default: false },
       'no-study': { type: 'boolean', default: false },
       master: { type: 'string', default: 'local[2]' },
+      calibration: { type: 'string', default: 'none' },
       out: { type: 'string', default: path.join('reports', 'bench-train.json') },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) return say(USAGE);
+  if (values.calibration !== 'none' && values.calibration !== 'logistic') throw new Error(`--calibration must be none or logistic, got ${values.calibration}\n${USAGE}`);
   const config = loadConfig();
   const run = newRunName('bench-train');
   const source = { kind: 'statsbomb' as const, dir: config.statsbombData, competitionIds: values.competition.split(',').map(Number) };
@@ -40,6 +43,7 @@ async function main(): Promise<void> {
     source,
     run,
     master: values.master,
+    calibration: values.calibration,
     onJob: (job) => {
       sampler = samplePeakRss(job.pid);
       say(`job ${job.job} started (pid ${job.pid}); driver log ${job.logPath}`);

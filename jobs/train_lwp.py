@@ -85,7 +85,7 @@ def parse_arguments(argv: Sequence[str]):
     parser.add_argument("--feature-subset-strategy", default="onethird")
     parser.add_argument("--subsampling-rate", type=float, default=1.0)
     parser.add_argument("--lr-reg-param", type=float, default=0.0)
-    parser.add_argument("--calibration", default="logistic", choices=list(CALIBRATIONS),
+    parser.add_argument("--calibration", default="none", choices=list(CALIBRATIONS),
                         help="logistic: a multinomial logistic calibrator on the forest's probabilities and the match time; none: the forest alone")
     parser.add_argument("--calibration-fraction", type=float, default=0.2,
                         help="share of the training matches held out to fit the calibrator (whole matches; ignored with --calibration none)")

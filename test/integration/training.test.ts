@@ -24,6 +24,7 @@ beforeAll(async () => {
     run: 'known-strength',
     modelDir: path.join(out, 'model'),
     bootstrapSamples: 50,
+    calibration: 'logistic',
     // Generous: the calibrator adds a fit, and other suites share the 2 cores (measured 170 s for 60 matches at load 13).
     timeoutMs: 540_000,
   });
@@ -151,6 +152,7 @@ describe('trainLwp split checks', () => {
       modelDir: path.join(out, 'too-few-model'),
       bootstrapSamples: 0,
       numTrees: 2,
+      calibration: 'logistic',
       timeoutMs: 180_000,
     }).catch((e: unknown) => e);
     expect(isPitchstreamError(error, 'TRAINING_SPLIT_INVALID'), String(error)).toBe(true);

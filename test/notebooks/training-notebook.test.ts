@@ -27,6 +27,7 @@ describe('notebooks/02_Entrenamiento_Modelo_LWP.ipynb', () => {
         LWP_SYNTHETIC_MATCHES: '40',
         LWP_NUM_TREES: '20',
         // 40 matches hold out about 6 for the calibrator: below the default minimum of 20, so lowered to show it.
+        LWP_CALIBRATION: 'logistic',
         LWP_MIN_CALIBRATION_MATCHES: '3',
         LWP_BOOTSTRAP_SAMPLES: '20',
         LWP_MODEL_DIR: path.join(work, 'model'),
