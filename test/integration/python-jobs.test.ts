@@ -9,7 +9,7 @@ describe('test/python (unittest)', () => {
   it('passes every test of the jobs package', () => {
     const root = projectRoot();
     const python = installPaths(loadConfig().home, versions()).python;
-    const run = spawnSync(python, ['-m', 'unittest', 'discover', '-s', path.join('test', 'python'), '-t', '.'], {
+    const run = spawnSync(python, ['-m', 'unittest', 'discover', '-s', path.join('test', 'python')], {
       cwd: root,
       env: { ...process.env, PYTHONPATH: path.join(root, 'jobs'), PYTHONWARNINGS: 'ignore::ResourceWarning' },
       encoding: 'utf8',
