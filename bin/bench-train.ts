@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../lib/config';
-import { isPitchstreamError } from '../lib/errors';
+import { isPitchstreamError, PitchstreamError } from '../lib/errors';
 import { startSparkStandalone, stopSparkStandalone, sparkStandaloneStatus } from '../lib/stack';
 import { newRunName, runExecutorsStudy, samplePeakRss, trainLwp, type PeakSampler } from '../lib/training';
 
@@ -30,7 +30,8 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) return say(USAGE);
-  if (values.calibration !== 'none' && values.calibration !== 'logistic') throw new Error(`--calibration must be none or logistic, got ${values.calibration}\n${USAGE}`);
+  if (values.calibration !== 'none' && values.calibration !== 'logistic')
+    throw new PitchstreamError('CONFIG_INVALID', `--calibration must be none or logistic, got ${JSON.stringify(values.calibration)}`, { fix: USAGE });
   const config = loadConfig();
   const run = newRunName('bench-train');
   const source = { kind: 'statsbomb' as const, dir: config.statsbombData, competitionIds: values.competition.split(',').map(Number) };

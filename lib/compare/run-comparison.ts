@@ -123,7 +123,6 @@ async function measureStream(setting: ComparedSetting, config: Config, options: 
 }
 
 async function measureTraining(setting: ComparedSetting, config: Config, options: RunComparisonOptions, prepared: PreparedEvents, dir: string): Promise<TrainingFigures> {
-  let collected: Promise<RunMetrics | undefined> | undefined;
   let collector: ReturnType<typeof collectRunMetrics> | undefined;
   const result = await trainLwp({
     config,
@@ -139,8 +138,7 @@ async function measureTraining(setting: ComparedSetting, config: Config, options
     },
   });
   // The job has ended: final() keeps the last poll it made while the driver was up.
-  collected = collector?.final().catch(() => undefined);
-  const metrics = await collected;
+  const metrics = await collector?.final().catch(() => undefined);
   const t = result.report.timings;
   return {
     trainingS: t.load_spark_s + t.features_s + t.fit_s + t.evaluate_s,
