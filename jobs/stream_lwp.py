@@ -41,7 +41,7 @@ from pyspark.sql import DataFrame
 
 from pitchstream_jobs.batch_output import write_batch_table
 from pitchstream_jobs.contract import event_schema
-from pitchstream_jobs.event_stream import good_events, parse_event_records, read_kafka_stream
+from pitchstream_jobs.event_stream import configure_parsing_session, good_events, parse_event_records, read_kafka_stream
 from pitchstream_jobs.lwp_inference import (
     DEFAULT_END_TIMEOUT_MS,
     DEFAULT_IDLE_TIMEOUT_MS,
@@ -96,6 +96,7 @@ def main(argv: Sequence[str]) -> None:
     with job_session(session_args) as job:
         spark = job.spark
         spark.streams.addListener(ProgressFileListener(folders["progress"]))
+        configure_parsing_session(spark)
         model = None
         if args.model_dir:
             from pyspark.ml import PipelineModel

@@ -42,7 +42,7 @@ from pyspark.sql import DataFrame
 from pitchstream_jobs.batch_output import write_batch_frame
 from pitchstream_jobs.contract import event_schema
 from pitchstream_jobs.dead_letter import intake_summary, write_intake
-from pitchstream_jobs.event_stream import good_events, parse_event_records, read_kafka_stream
+from pitchstream_jobs.event_stream import configure_parsing_session, good_events, parse_event_records, read_kafka_stream
 from pitchstream_jobs.match_stats import STAT_FIELDS, team_rows, window_stats
 from pitchstream_jobs.progress import ProgressFileListener
 from pitchstream_jobs.query_control import run_queries
@@ -103,6 +103,7 @@ def main(argv: Sequence[str]) -> None:
         # (planning, a state commit per partition) while new events wait. Eviction then happens
         # in the next batch that has data; results are the same.
         spark.conf.set("spark.sql.streaming.noDataMicroBatches.enabled", "false")
+        configure_parsing_session(spark)
         spark.streams.addListener(ProgressFileListener(folders["progress"]))
 
         def source() -> DataFrame:

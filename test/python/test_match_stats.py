@@ -20,7 +20,7 @@ from pyspark.sql import SparkSession
 from pitchstream_jobs.batch_output import batch_file_path, batch_id_of, write_batch_table
 from pitchstream_jobs.contract import event_schema
 from pitchstream_jobs.dead_letter import intake_summary, write_intake
-from pitchstream_jobs.event_stream import good_events, parse_event_records
+from pitchstream_jobs.event_stream import good_events, malformed_records, parse_event_records
 from pitchstream_jobs.match_stats import BALANCE_RADIUS_YD, METRIC_NAMES, STAT_FIELDS, side_metrics, team_rows, window_stats
 
 KICK_OFF = "2022-07-06T21:00:00.000Z"
@@ -89,6 +89,22 @@ class MatchStatsTest(unittest.TestCase):
             [None, "not JSON", "not a JSON object", "wrong type: match_id", "missing required: type, team_id",
              "team not in match: possession_team_id", "malformed point: end_location", "empty value"],
         )
+
+    def test_is_good_agrees_with_reject_reason_and_malformed_records_keep_every_bad_one(self):
+        good = event(1, HOME)
+        values = [json.dumps(good), None, "", "{", json.dumps({**good, "team_id": 99}), json.dumps({**good, "index": "x"})]
+        rows = self.parsed(values).orderBy("offset").collect()
+        self.assertEqual([row["is_good"] for row in rows], [row["reject_reason"] is None for row in rows])
+        bad = malformed_records(self.parsed(values)).orderBy("offset").collect()
+        self.assertEqual([row["offset"] for row in bad], [1, 2, 3, 4, 5])
+        self.assertTrue(all(row["reason"] for row in bad))
+
+    def test_each_record_is_parsed_once_in_the_optimized_plans(self):
+        # Without the parse barrier Spark copies from_json into the filter once per field it reads (116 copies).
+        parsed = self.parsed([json.dumps(event(1, HOME))])
+        for frame in (good_events(parsed, self.schema, STAT_FIELDS), window_stats(good_events(parsed, self.schema, STAT_FIELDS)), intake_summary(parsed)):
+            plan = frame._jdf.queryExecution().optimizedPlan().toString()
+            self.assertEqual(plan.count("from_json("), 1, plan[:2000])
 
     def stats(self, events, **options):
         parsed = self.parsed([json.dumps(e) for e in events])
