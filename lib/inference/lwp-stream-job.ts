@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type Config } from '../config';
 import { isPitchstreamError, PitchstreamError } from '../errors';
-import { submitJob, type JobHandle, type JobResult } from '../spark';
+import { statefulStreamingConf, submitJob, type JobHandle, type JobResult } from '../spark';
 import { DEFAULT_STREAM_TOPIC, waitForQueriesReady } from '../streaming';
 import { lwpFolders, type LwpFolders } from './lwp-outputs';
 
@@ -112,7 +112,7 @@ export async function startLwpStream(options: LwpStreamOptions): Promise<LwpStre
   const job = await submitJob(LWP_STREAM_JOB, args, {
     config,
     master: options.master,
-    conf: options.conf,
+    conf: statefulStreamingConf(options.master ?? config.sparkMaster, options.conf),
     timeoutMs: options.timeoutMs,
     stopGraceMs: options.stopGraceMs,
     onLog: options.onLog,

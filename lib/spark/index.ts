@@ -15,5 +15,6 @@ export {
   type SparkConfEntry,
   type SparkConfVariables,
 } from './spark-conf';
+export { localMasterCores, statefulStreamingConf } from './state-partitions';
 export { buildSubmitCommand, isLoopbackMaster, type SubmitCommand, type SubmitCommandInput } from './submit-command';
 export { submitJob, type JobHandle, type JobResult, type SubmitJobOptions } from './submit-job';

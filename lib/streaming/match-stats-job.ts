@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type Config } from '../config';
 import { PitchstreamError } from '../errors';
-import { submitJob, type JobHandle, type JobResult } from '../spark';
+import { statefulStreamingConf, submitJob, type JobHandle, type JobResult } from '../spark';
 import { readQueryProgress } from './query-progress';
 import { runFolders, type RunFolders } from './run-folders';
 
@@ -99,7 +99,7 @@ export async function startMatchStats(options: MatchStatsOptions): Promise<Match
   const job = await submitJob(MATCH_STATS_JOB, args, {
     config,
     master: options.master,
-    conf: options.conf,
+    conf: statefulStreamingConf(options.master ?? config.sparkMaster, options.conf),
     timeoutMs: options.timeoutMs,
     stopGraceMs: options.stopGraceMs,
     onLog: options.onLog,
