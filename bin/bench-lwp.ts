@@ -1,16 +1,17 @@
 #!/usr/bin/env node
 // `npm run bench:lwp`: how fast stream_lwp keeps up on this machine with and without the model, and its latency;
-// writes reports/bench-lwp.json. A benchmark, not a test: run it on a quiet machine (≤ 10 minutes).
+// writes reports/bench-lwp.json. A benchmark, not a test: run it on a quiet machine (about 15 minutes).
 //
 // Model: the one at models/lwp_model when present, else a small forest trained first on synthetic matches
-// (ensureLwpModel). Throughput: a topic is preloaded with synthetic events (three-sixty frames included);
-// for each offered rate R the job reads it with a 1 s processing-time trigger and maxOffsetsPerTrigger = R,
+// (ensureLwpModel). Throughput: for each offered rate R a topic is preloaded with synthetic events (three-sixty
+// frames included); the job reads it with a processing-time trigger of T = 2 s and maxOffsetsPerTrigger = R × T,
 // once with the model and once without (state and features only). R is sustained when the process rate keeps
 // up (≥ 95 % of R) and the batch duration p95 stays within the trigger; climbing stops at the first rate the
 // run with the model does not sustain. model_overhead_ratio = batch duration p50 with the model / without, at
-// the same rate. Latency: a live producer sends at 4,096 events/s (and at the highest sustained rate, when the
-// producer reaches it) while the job runs; per emitted state, Kafka timestamp of its triggering event → its
-// Arrow file written.
+// the same rate. Latency: the job first reads a preloaded warm-up (3 batches' worth), then a live producer
+// sends at 4,096 events/s (and at the highest sustained rate) while the job runs; after LATENCY_WARM_UP_S, per
+// state emitted for an event produced in the next BENCH_LATENCY_S seconds: Kafka timestamp of its triggering
+// event → its Arrow file written.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,17 +22,16 @@ import { produceEvents } from '../lib/producer';
 import { runningServices, stackDown, stackUp } from '../lib/stack';
 import { readQueryProgress, type QueryProgress } from '../lib/streaming';
 
-const RATES = (process.env.BENCH_RATES ?? '4096,8192,16384,24576,32768').split(',').map(Number);
-const STEP_S = Number(process.env.BENCH_STEP_S ?? 12);
+const RATES = (process.env.BENCH_RATES ?? '1024,2048,4096,8192,16384,24576').split(',').map(Number);
+const STEP_S = Number(process.env.BENCH_STEP_S ?? 60);
 const LATENCY_RATE = 4_096;
-const LATENCY_S = Number(process.env.BENCH_LATENCY_S ?? 20);
-const TRIGGER_MS = 1_000;
+const LATENCY_S = Number(process.env.BENCH_LATENCY_S ?? 40);
+const LATENCY_WARM_UP_S = Number(process.env.BENCH_LATENCY_WARM_UP_S ?? 20);
+const TRIGGER_MS = 2_000;
 const WARM_UP_BATCHES = 2;
 const WATERMARK = '30 days';
 const SOURCE = { kind: 'synthetic' as const, matches: 8, seed: 11 };
-const STEP_CAP_MS = 60_000;
-// One stateful partition per core: each partition is one Python pass (plus one for timeouts) per batch.
-const CONF = { 'spark.sql.shuffle.partitions': String(Math.max(1, Math.min(os.cpus().length, 4))) };
+const STEP_CAP_MS = (STEP_S + 60) * 1000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const round = (value: number) => (Number.isFinite(value) ? Math.round(value) : null);
@@ -44,7 +44,8 @@ async function preload(bootstrap: string, topic: string, events: number, dir: st
 }
 
 async function throughputStep(bootstrap: string, topic: string, rate: number, modelDir: string | null, outputDir: string) {
-  const run = await startLwpStream({ bootstrap, topic, outputDir, modelDir, startingOffsets: 'earliest', maxOffsetsPerTrigger: rate, triggerMs: TRIGGER_MS, watermarkDelay: WATERMARK, conf: CONF });
+  const perTrigger = Math.round((rate * TRIGGER_MS) / 1000);
+  const run = await startLwpStream({ bootstrap, topic, outputDir, modelDir, startingOffsets: 'earliest', maxOffsetsPerTrigger: perTrigger, triggerMs: TRIGGER_MS, watermarkDelay: WATERMARK });
   const deadline = Date.now() + STEP_CAP_MS;
   for (;;) {
     const progress = readQueryProgress(outputDir, LWP_QUERY).filter((p) => p.numInputRows > 0);
@@ -73,18 +74,25 @@ async function latencyRun(bootstrap: string, rate: number, modelDir: string | nu
   const client = createKafkaClient(bootstrap);
   await client.createTopic(topic, { partitions: 4 });
   await client.close();
-  const run = await startLwpStream({ bootstrap, topic, outputDir, modelDir, startingOffsets: 'earliest', triggerMs: 0, watermarkDelay: WATERMARK, conf: CONF });
+  // The first batches are slow (JVM start, first plans, Python workers): the job reads a preloaded warm-up first.
+  const warmUp = await preload(bootstrap, topic, 3 * rate, path.join(outputDir, 'warm-up'));
+  const run = await startLwpStream({ bootstrap, topic, outputDir, modelDir, startingOffsets: 'earliest', triggerMs: 0, watermarkDelay: WATERMARK });
+  for (const deadline = Date.now() + 180_000; Date.now() < deadline; await sleep(250)) {
+    if ((readQueryProgress(outputDir, LWP_QUERY).at(-1)?.endOffsetTotal ?? 0) >= warmUp) break;
+  }
   const producer = produceEvents({ bootstrap, topic, source: SOURCE, outputDir: path.join(outputDir, 'producer'), rate: { kind: 'fixed', eventsPerSecond: rate }, rounds: Infinity, partitions: 4, concurrentMatches: 8 });
-  const started = Date.now();
+  await sleep(LATENCY_WARM_UP_S * 1000);
+  const fromMs = Date.now();
   await sleep(LATENCY_S * 1000);
+  const toMs = Date.now();
   producer.stop();
   const sent = (await producer.done).events;
-  const producedRate = sent / ((Date.now() - started) / 1000);
+  const producedRate = sent / ((Date.now() - fromMs + LATENCY_WARM_UP_S * 1000) / 1000);
   await sleep(3_000);
   await run.stop();
-  const progress = readQueryProgress(outputDir, LWP_QUERY).filter((p) => p.numInputRows > 0).slice(WARM_UP_BATCHES);
-  const firstMs = progress[0]?.timestampMs ?? 0;
-  const states = readLwpStates(outputDir).filter((s) => s.kafkaTimestampMs >= firstMs);
+  const measured = (timestampMs: number) => timestampMs >= fromMs && timestampMs < toMs;
+  const progress = readQueryProgress(outputDir, LWP_QUERY).filter((p) => p.numInputRows > 0 && measured(p.timestampMs));
+  const states = readLwpStates(outputDir).filter((s) => measured(s.kafkaTimestampMs));
   const summary = summarizeLwpLatency(progress, states);
   return {
     model: modelDir !== null,
@@ -108,19 +116,23 @@ async function main(): Promise<void> {
   const { kafkaBootstrap: bootstrap } = await stackUp(config);
   const work = path.resolve(config.root, config.outputs, `bench-lwp-${Date.now()}`);
   try {
-    const topic = `bench-lwp-${Date.now()}`;
-    const needed = Math.max(...RATES) * (STEP_S + WARM_UP_BATCHES + 6);
-    console.log(`preloading ${needed} synthetic events into ${topic} …`);
-    const preloaded = await preload(bootstrap, topic, needed, path.join(work, 'preload'));
+    const client = createKafkaClient(bootstrap);
     const steps: Array<Awaited<ReturnType<typeof throughputStep>>> = [];
     for (const rate of RATES) {
+      // Each rate reads a topic of its own (both runs read it from the start).
+      const topic = `bench-lwp-${rate}-${Date.now()}`;
+      const needed = Math.ceil((rate * (STEP_S * 1000 + (WARM_UP_BATCHES + 6) * TRIGGER_MS)) / 1000);
+      console.log(`rate ${rate}/s: preloading ${needed} synthetic events into ${topic} …`);
+      await preload(bootstrap, topic, needed, path.join(work, `preload-${rate}`));
       const withModel = await throughputStep(bootstrap, topic, rate, model.modelDir, path.join(work, `rate-${rate}-model`));
       const withoutModel = await throughputStep(bootstrap, topic, rate, null, path.join(work, `rate-${rate}-bare`));
       console.log(JSON.stringify(withModel));
       console.log(JSON.stringify(withoutModel));
       steps.push(withModel, withoutModel);
+      await client.deleteTopic(topic).catch((error: unknown) => console.warn(`could not delete ${topic}: ${String(error)}`));
       if (!withModel.sustained) break;
     }
+    await client.close();
     const sustained = steps.filter((s) => s.model && s.sustained).sort((a, b) => b.offered_events_per_s - a.offered_events_per_s)[0];
     const best = sustained?.offered_events_per_s ?? 0;
     const overheadAt = (rate: number) => {
@@ -143,11 +155,11 @@ async function main(): Promise<void> {
       what: 'stream_lwp (Kafka → per-match applyInPandasWithState → feature module → PipelineModel per batch → Arrow) on local Spark, embedded Kafka, synthetic events with three-sixty frames',
       model: { dir: model.modelDir, data: model.metadata.data.description, feature_set_version: model.metadata.feature_set_version, hyper_parameters: (model.metadata as unknown as Record<string, unknown>).hyper_parameters },
       method:
-        `throughput: preloaded topic (${preloaded} events, 4 partitions), processing-time trigger ${TRIGGER_MS} ms, maxOffsetsPerTrigger = offered rate, ` +
+        `throughput: per offered rate R a preloaded topic (4 partitions), processing-time trigger ${TRIGGER_MS} ms, maxOffsetsPerTrigger = R × ${TRIGGER_MS / 1000} s, ` +
         `each run measured over up to ${STEP_S} s after ${WARM_UP_BATCHES} warm-up batches (${STEP_CAP_MS / 1000} s wall-clock cap), with and without the model; ` +
         `sustained = process rate ≥ 95 % of offered and batch duration p95 ≤ ${TRIGGER_MS} ms; climbing stops at the first rate the model run does not sustain. ` +
-        `latency: live producer for ${LATENCY_S} s, trigger as soon as possible; per emitted state, Kafka timestamp of its triggering event → Arrow file written. ` +
-        `watermark delay ${WATERMARK} (synthetic matches are dated on consecutive days); spark.sql.shuffle.partitions ${CONF['spark.sql.shuffle.partitions']}.`,
+        `latency: after a preloaded warm-up, live producer; ${LATENCY_WARM_UP_S} s more warm-up, then per state emitted for an event produced in the next ${LATENCY_S} s, Kafka timestamp of its triggering event → Arrow file written; trigger as soon as possible. ` +
+        `watermark delay ${WATERMARK} (synthetic matches are dated on consecutive days); one state partition per core (statefulStreamingConf).`,
       max_sustainable_events_per_s: best,
       model_overhead_ratio: overheadAt(overheadRate),
       model_overhead_ratio_rate: overheadRate,
