@@ -3,8 +3,8 @@
 Two streaming queries on one session read the same topic, each with its own checkpoint:
 
 * ``match_stats`` — good events (see pitchstream_jobs.event_stream) grouped per (match, window)
-  with a watermark on event_time, output mode update; foreachBatch splits each window row into
-  per-team rows and writes ``<output>/stats/batch-<id>.arrow`` (and prints them with --console).
+  with a watermark on event_time, output mode update, each window row split into per-team rows;
+  foreachBatch writes them to ``<output>/stats/batch-<id>.arrow`` (and prints them with --console).
 * ``intake`` — every record of each batch: a processing-time summary in
   ``<output>/intake/batch-<id>.arrow`` and the malformed records with their raw value and reason
   in ``<output>/dead-letter/batch-<id>.arrow``. Malformed records never stop the job.
@@ -39,9 +39,9 @@ from typing import Sequence
 
 from pyspark.sql import DataFrame
 
-from pitchstream_jobs.batch_output import write_batch_frame
+from pitchstream_jobs.batch_output import with_batch_id, write_batch_table
 from pitchstream_jobs.contract import event_schema
-from pitchstream_jobs.dead_letter import intake_summary, write_intake
+from pitchstream_jobs.dead_letter import intake_records, intake_summary, write_intake
 from pitchstream_jobs.event_stream import configure_parsing_session, good_events, parse_event_records, read_kafka_stream
 from pitchstream_jobs.match_stats import STAT_FIELDS, team_rows, window_stats
 from pitchstream_jobs.progress import ProgressFileListener
@@ -114,23 +114,24 @@ def main(argv: Sequence[str]) -> None:
         windows = window_stats(good_events(source(), schema, STAT_FIELDS), args.window_minutes, args.slide_minutes, args.watermark_delay)
 
         def write_stats(batch: DataFrame, batch_id: int) -> None:
-            rows = team_rows(batch, batch_id)
+            # The batch's one action: the rows as planned with the query, collected once.
+            table = with_batch_id(batch.toArrow(), batch_id)
             if args.console:
                 print(f"-------------------------------------------\nBatch: {batch_id}\n-------------------------------------------", flush=True)
-                rows.show(args.console_rows, truncate=False)
-            write_batch_frame(rows, folders["stats"], batch_id)
+                print(table.slice(0, args.console_rows).to_pandas().to_string(index=False), flush=True)
+            write_batch_table(table, folders["stats"], batch_id)
 
         def write_intake_batch(batch: DataFrame, batch_id: int) -> None:
-            write_intake(intake_summary(batch).first().asDict(), batch_id, folders["intake"], folders["dead-letter"])
+            write_intake(intake_summary(batch.toArrow()), batch_id, folders["intake"], folders["dead-letter"])
 
         stats_query = (
-            with_trigger(windows.writeStream.queryName("match_stats").outputMode("update"), args)
+            with_trigger(team_rows(windows).writeStream.queryName("match_stats").outputMode("update"), args)
             .option("checkpointLocation", os.path.join(checkpoint, "match_stats"))
             .foreachBatch(write_stats)
             .start()
         )
         intake_query = (
-            with_trigger(source().writeStream.queryName("intake").outputMode("append"), args)
+            with_trigger(intake_records(source()).writeStream.queryName("intake").outputMode("append"), args)
             .option("checkpointLocation", os.path.join(checkpoint, "intake"))
             .foreachBatch(write_intake_batch)
             .start()

@@ -14,7 +14,6 @@ import re
 from typing import Optional
 
 import pyarrow as pa
-from pyspark.sql import DataFrame
 
 from pitchstream_jobs.arrow_io import write_arrow_ipc
 
@@ -37,8 +36,6 @@ def write_batch_table(table: pa.Table, folder: str, batch_id: int) -> str:
     return path
 
 
-def write_batch_frame(frame: DataFrame, folder: str, batch_id: int) -> int:
-    """Collects a (small) batch result to the driver and writes it; returns its row count."""
-    table = frame.toArrow()
-    write_batch_table(table, folder, batch_id)
-    return table.num_rows
+def with_batch_id(table: pa.Table, batch_id: int) -> pa.Table:
+    """The table with the micro-batch id as its first column (batch_id, int64)."""
+    return table.add_column(0, "batch_id", pa.array([int(batch_id)] * table.num_rows, type=pa.int64()))

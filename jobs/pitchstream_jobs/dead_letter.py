@@ -1,10 +1,12 @@
 """The intake of a stream: per micro-batch, how many records came and which were malformed.
 
-``intake_summary`` is one aggregation over a batch of parsed records (see event_stream): record
-counts, Kafka timestamps, and the malformed records themselves (collect_list skips the good ones,
-so only the few bad records reach the driver). ``write_intake`` writes the malformed ones with
-their raw value and reason to ``dead-letter/batch-<id>.arrow`` and a one-row processing-time
-summary to ``intake/batch-<id>.arrow``.
+``intake_records`` is the stateless projection the streaming query applies to the parsed records
+(see event_stream): per record its partition, offset, Kafka timestamp, and for a malformed record
+its raw value and reason (null for a good one, so good records cost a few bytes each). foreachBatch
+collects a batch of them once, as Arrow, and ``intake_summary`` sums it up on the driver — an
+aggregation on the batch DataFrame instead had Spark plan the whole query again in every batch.
+``write_intake`` writes the malformed records with their raw value and reason to
+``dead-letter/batch-<id>.arrow`` and a one-row processing-time summary to ``intake/batch-<id>.arrow``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import time
 from typing import Any, Dict
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
@@ -42,27 +45,29 @@ INTAKE_SCHEMA = pa.schema(
 )
 
 
-def intake_summary(parsed: DataFrame) -> DataFrame:
-    """One row: records, malformed, first/last Kafka timestamp (ms) and the malformed records."""
+def intake_records(parsed: DataFrame) -> DataFrame:
+    """partition, offset, kafka_timestamp_ms of every record; raw and reason of the malformed ones (else null)."""
     bad = F.col("reject_reason").isNotNull()
-    return parsed.agg(
-        F.count(F.lit(1)).alias("records"),
-        F.count(F.when(bad, F.lit(1))).alias("malformed"),
-        F.min(F.unix_millis("kafka_timestamp")).alias("kafka_timestamp_min_ms"),
-        F.max(F.unix_millis("kafka_timestamp")).alias("kafka_timestamp_max_ms"),
-        F.collect_list(
-            F.when(
-                bad,
-                F.struct(
-                    F.col("partition"),
-                    F.col("offset"),
-                    F.unix_millis("kafka_timestamp").alias("kafka_timestamp_ms"),
-                    F.col("raw"),
-                    F.col("reject_reason").alias("reason"),
-                ),
-            )
-        ).alias("dead_letters"),
+    return parsed.select(
+        F.col("partition"),
+        F.col("offset"),
+        F.unix_millis("kafka_timestamp").alias("kafka_timestamp_ms"),
+        F.when(bad, F.col("raw")).alias("raw"),
+        F.col("reject_reason").alias("reason"),
     )
+
+
+def intake_summary(records: pa.Table) -> Dict[str, Any]:
+    """records, malformed, first/last Kafka timestamp (ms) and the malformed records (dicts) of a batch."""
+    timestamps = pc.min_max(records.column("kafka_timestamp_ms")) if records.num_rows else None
+    letters = records.filter(pc.is_valid(records.column("reason")))
+    return {
+        "records": records.num_rows,
+        "malformed": letters.num_rows,
+        "kafka_timestamp_min_ms": timestamps["min"].as_py() if timestamps else None,
+        "kafka_timestamp_max_ms": timestamps["max"].as_py() if timestamps else None,
+        "dead_letters": letters.select(["partition", "offset", "kafka_timestamp_ms", "raw", "reason"]).to_pylist(),
+    }
 
 
 def write_intake(summary: Dict[str, Any], batch_id: int, intake_dir: str, dead_letter_dir: str) -> None:

@@ -2,8 +2,8 @@
 
 One stateful aggregation per (match_id, window) computes, with conditional aggregates, the figures
 of both sides at once — so each row also knows the whole window, which the possession share needs.
-``team_rows`` then splits each window row into a home row and an away row (stateless; it runs in
-foreachBatch). Units: StatsBomb pitch coordinates (120 × 80 yards, each team attacking left to
+``team_rows`` then splits each window row into a home row and an away row (stateless; the streaming
+query applies it after the aggregation). Units: StatsBomb pitch coordinates (120 × 80 yards, each team attacking left to
 right in its own events); lengths and distances in yards.
 
 Definitions (the README's "Live match statistics" section quotes these):
@@ -148,7 +148,7 @@ def side_metrics(side: str) -> List[Tuple[str, Column]]:
 
 
 #: The per-team metric columns of side_metrics, in output order. Spelled out rather than read from
-#: side_metrics, which builds ~100 Columns through py4j: team_rows runs in every micro-batch.
+#: side_metrics, which builds ~100 Columns through py4j.
 METRIC_NAMES = (
     "events", "passes", "passes_completed", "pass_length_min_yd", "pass_length_max_yd", "pass_length_mean_yd",
     "pass_length_var_yd2", "carries", "carry_distance_yd", "progressive_carry_distance_yd", "shots", "xg",
@@ -194,18 +194,18 @@ def _side_struct_sql(side: str) -> str:
     return "named_struct(" + ", ".join(f"'{name}', {value}" for name, value in fields) + ")"
 
 
-def team_rows(window_rows: DataFrame, batch_id: int) -> DataFrame:
-    """Each window row as two team rows (home, away) tagged with the micro-batch id; times in epoch ms.
+def team_rows(window_rows: DataFrame) -> DataFrame:
+    """Each window row as two team rows (home, away); times in epoch ms.
 
-    Written as SQL text: it runs in every micro-batch, and Column by Column it took a few hundred
-    py4j calls (a few hundred milliseconds of the driver's Python per batch on a loaded machine).
+    Stateless, so the streaming query applies it after its aggregation and Spark plans it once with
+    the query: applied inside foreachBatch, it had the whole query planned a second time in every
+    micro-batch. Written as SQL text: Column by Column it took a few hundred py4j calls.
     """
     return window_rows.selectExpr(
-        f"CAST({int(batch_id)} AS BIGINT) AS batch_id",
         "match_id",
         "unix_millis(window.start) AS window_start_ms",
         "unix_millis(window.end) AS window_end_ms",
         "window_events",
         "unix_millis(last_kafka_timestamp) AS last_kafka_timestamp_ms",
         "explode(array(" + ", ".join(_side_struct_sql(side) for side in SIDES) + ")) AS team",
-    ).select("batch_id", "match_id", "window_start_ms", "window_end_ms", "team.*", "window_events", "last_kafka_timestamp_ms")
+    ).select("match_id", "window_start_ms", "window_end_ms", "team.*", "window_events", "last_kafka_timestamp_ms")

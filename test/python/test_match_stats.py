@@ -17,9 +17,9 @@ from datetime import datetime, timezone
 import pyarrow as pa
 from pyspark.sql import SparkSession
 
-from pitchstream_jobs.batch_output import batch_file_path, batch_id_of, write_batch_table
+from pitchstream_jobs.batch_output import batch_file_path, batch_id_of, with_batch_id, write_batch_table
 from pitchstream_jobs.contract import event_schema
-from pitchstream_jobs.dead_letter import intake_summary, write_intake
+from pitchstream_jobs.dead_letter import intake_records, intake_summary, write_intake
 from pitchstream_jobs.event_stream import good_events, malformed_records, parse_event_records
 from pitchstream_jobs.match_stats import BALANCE_RADIUS_YD, METRIC_NAMES, STAT_FIELDS, side_metrics, team_rows, window_stats
 
@@ -102,14 +102,14 @@ class MatchStatsTest(unittest.TestCase):
     def test_each_record_is_parsed_once_in_the_optimized_plans(self):
         # Without the parse barrier Spark copies from_json into the filter once per field it reads (116 copies).
         parsed = self.parsed([json.dumps(event(1, HOME))])
-        for frame in (good_events(parsed, self.schema, STAT_FIELDS), window_stats(good_events(parsed, self.schema, STAT_FIELDS)), intake_summary(parsed)):
+        for frame in (good_events(parsed, self.schema, STAT_FIELDS), window_stats(good_events(parsed, self.schema, STAT_FIELDS)), intake_records(parsed)):
             plan = frame._jdf.queryExecution().optimizedPlan().toString()
             self.assertEqual(plan.count("from_json("), 1, plan[:2000])
 
     def stats(self, events, **options):
         parsed = self.parsed([json.dumps(e) for e in events])
         windows = window_stats(good_events(parsed, self.schema, STAT_FIELDS), **options)
-        return {(row["window_start_ms"], row["team_id"]): row for row in team_rows(windows, 7).collect()}
+        return {(row["window_start_ms"], row["team_id"]): row for row in team_rows(windows).collect()}
 
     def test_window_rows_hold_both_sides_and_the_possession_share_adds_up_to_one(self):
         frame = [
@@ -132,7 +132,7 @@ class MatchStatsTest(unittest.TestCase):
         rows = self.stats(events)
         start = int(datetime(2022, 7, 6, 21, tzinfo=timezone.utc).timestamp() * 1000)
         home, away = rows[(start, HOME)], rows[(start, AWAY)]
-        self.assertEqual(home["batch_id"], 7)
+        self.assertNotIn("batch_id", home.asDict())
         self.assertEqual((home["side"], home["opponent_id"], home["events"], home["window_events"]), ("home", AWAY, 4, 7))
         self.assertEqual((home["passes"], home["passes_completed"], home["pass_completion_pct"]), (2, 1, 50.0))
         self.assertEqual((home["pass_length_min_yd"], home["pass_length_max_yd"], home["pass_length_mean_yd"]), (10.0, 20.0, 15.0))
@@ -173,8 +173,12 @@ class MatchStatsTest(unittest.TestCase):
         ])
 
     def test_the_intake_summary_counts_records_and_writes_dead_letters_once_per_batch(self):
-        summary = intake_summary(self.parsed([json.dumps(event(1, HOME)), "oops", ""])).first().asDict()
+        records = intake_records(self.parsed([json.dumps(event(1, HOME)), "oops", ""])).toArrow()
+        self.assertEqual(records.column("raw").to_pylist(), [None, "oops", ""])  # good records travel without their text
+        summary = intake_summary(records)
         self.assertEqual((summary["records"], summary["malformed"]), (3, 2))
+        self.assertEqual(summary["kafka_timestamp_min_ms"], int(datetime(2026, 1, 1, tzinfo=timezone.utc).timestamp() * 1000))
+        self.assertEqual(intake_summary(records.slice(0, 0))["records"], 0)
         with tempfile.TemporaryDirectory() as folder:
             intake, dead = os.path.join(folder, "intake"), os.path.join(folder, "dead")
             write_intake(summary, 3, intake, dead)
@@ -185,6 +189,12 @@ class MatchStatsTest(unittest.TestCase):
 
     def test_the_metric_names_are_those_of_the_side_metrics_in_order(self):
         self.assertEqual(list(METRIC_NAMES), [name for name, _ in side_metrics("home")])
+
+    def test_with_batch_id_puts_the_batch_id_first(self):
+        table = with_batch_id(pa.table({"match_id": [1, 2]}), 7)
+        self.assertEqual(table.column_names, ["batch_id", "match_id"])
+        self.assertEqual(table.column("batch_id").to_pylist(), [7, 7])
+        self.assertEqual(table.schema.field("batch_id").type, pa.int64())
 
     def test_batch_files_are_named_by_batch_id(self):
         with tempfile.TemporaryDirectory() as folder:
