@@ -7,9 +7,10 @@ One streaming query, ``lwp``:
   (pitchstream_jobs.lwp_inference: the same GameStateStepper the training's game_states runs);
 * the stateful step emits one feature row per game state — every minute boundary, every goal,
   every red card — with the match clock, the score and the triggering event;
-* foreachBatch scores that batch's rows with the PipelineModel loaded once on the driver
-  (model.transform, as the training scores its test states) and writes
-  ``<output>/probabilities/batch-<id>.arrow`` (atomic, replaced when a batch is replayed).
+* the query scores the rows with the PipelineModel loaded once on the driver (model.transform on
+  the streaming rows, as the training scores its test states: Spark plans it once with the query)
+  and foreachBatch writes each batch's rows to ``<output>/probabilities/batch-<id>.arrow``
+  (atomic, replaced when a batch is replayed).
   With --no-model the rows go out unscored (features only): the same job, to measure the model's cost.
 
 Every StreamingQueryProgress goes to ``<output>/progress/lwp.jsonl``. The checkpoint (default
@@ -106,15 +107,16 @@ def main(argv: Sequence[str]) -> None:
         parsed = parse_event_records(read_kafka_stream(spark, args.bootstrap, args.topic, args.starting_offsets, args.max_offsets_per_trigger), schema)
         events = stream_events(good_events(parsed, schema, [c for c in STREAM_EVENT_COLUMNS]), args.watermark_delay)
         rows = lwp_feature_rows(events, args.end_timeout_ms, args.idle_timeout_ms)
+        # Scored in the query itself: Spark plans the model with the query, not again in every batch.
+        output = score_feature_rows(rows, model) if model is not None else rows
 
         def write_batch(batch: DataFrame, batch_id: int) -> None:
-            output_frame = score_feature_rows(batch, model) if model is not None else batch
-            table = output_frame.toArrow()  # the one action of the batch: the state step runs once
+            table = batch.toArrow()  # the one action of the batch: the state step runs once
             written = pa.array([int(time.time() * 1000)] * table.num_rows, type=pa.int64())
             table = table.append_column("batch_id", pa.array([batch_id] * table.num_rows, type=pa.int64())).append_column("written_ms", written)
             write_batch_table(table, folders["probabilities"], batch_id)
 
-        writer = rows.writeStream.queryName(QUERY_NAME).outputMode("append").option("checkpointLocation", os.path.join(checkpoint, QUERY_NAME))
+        writer = output.writeStream.queryName(QUERY_NAME).outputMode("append").option("checkpointLocation", os.path.join(checkpoint, QUERY_NAME))
         if args.available_now:
             writer = writer.trigger(availableNow=True)
         elif args.trigger_ms > 0:

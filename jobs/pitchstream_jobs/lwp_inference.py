@@ -12,9 +12,9 @@ Three pieces, each testable on its own:
   with an event-time timeout; it emits one feature row per game state (a minute boundary, a goal,
   a red card) with the match clock, the score and the triggering event.
 
-Scoring is stateless and happens per micro-batch on the driver's loaded PipelineModel
-(:func:`score_feature_rows`): ``model.transform`` on that batch's feature rows, the same call the
-training job scores its test states with.
+Scoring is stateless (:func:`score_feature_rows`): ``model.transform`` of the driver's loaded
+PipelineModel on the feature rows — the streaming rows in the job, the same call the training job
+scores its test states with.
 
 Order of events. The stepper must see a match's events in event order (StatsBomb ``index``,
 1, 2, 3, … per match). Kafka keeps the order of one match's records (the producer keys by match),
