@@ -20,7 +20,7 @@ import { ensureLwpModel, LWP_QUERY, readLwpStates, startLwpStream, summarizeLwpL
 import { createKafkaClient } from '../lib/kafka';
 import { produceEvents } from '../lib/producer';
 import { runningServices, stackDown, stackUp } from '../lib/stack';
-import { readQueryProgress, type QueryProgress } from '../lib/streaming';
+import { readQueryProgress, waitForRecords, type QueryProgress } from '../lib/streaming';
 
 const RATES = (process.env.BENCH_RATES ?? '1024,2048,4096,8192,16384,24576').split(',').map(Number);
 const STEP_S = Number(process.env.BENCH_STEP_S ?? 60);
@@ -77,9 +77,7 @@ async function latencyRun(bootstrap: string, rate: number, modelDir: string | nu
   // The first batches are slow (JVM start, first plans, Python workers): the job reads a preloaded warm-up first.
   const warmUp = await preload(bootstrap, topic, 3 * rate, path.join(outputDir, 'warm-up'));
   const run = await startLwpStream({ bootstrap, topic, outputDir, modelDir, startingOffsets: 'earliest', triggerMs: 0, watermarkDelay: WATERMARK });
-  for (const deadline = Date.now() + 180_000; Date.now() < deadline; await sleep(250)) {
-    if ((readQueryProgress(outputDir, LWP_QUERY).at(-1)?.endOffsetTotal ?? 0) >= warmUp) break;
-  }
+  await waitForRecords(outputDir, warmUp, { timeoutMs: 180_000, job: run.job, queries: [LWP_QUERY] });
   const producer = produceEvents({ bootstrap, topic, source: SOURCE, outputDir: path.join(outputDir, 'producer'), rate: { kind: 'fixed', eventsPerSecond: rate }, rounds: Infinity, partitions: 4, concurrentMatches: 8 });
   await sleep(LATENCY_WARM_UP_S * 1000);
   const fromMs = Date.now();

@@ -40,7 +40,7 @@ from typing import Sequence
 import pyarrow as pa
 from pyspark.sql import DataFrame
 
-from pitchstream_jobs.batch_output import write_batch_table
+from pitchstream_jobs.batch_output import with_batch_id, write_batch_table
 from pitchstream_jobs.contract import event_schema
 from pitchstream_jobs.event_stream import configure_parsing_session, good_events, parse_event_records, read_kafka_stream
 from pitchstream_jobs.lwp_inference import (
@@ -111,9 +111,8 @@ def main(argv: Sequence[str]) -> None:
         output = score_feature_rows(rows, model) if model is not None else rows
 
         def write_batch(batch: DataFrame, batch_id: int) -> None:
-            table = batch.toArrow()  # the one action of the batch: the state step runs once
-            written = pa.array([int(time.time() * 1000)] * table.num_rows, type=pa.int64())
-            table = table.append_column("batch_id", pa.array([batch_id] * table.num_rows, type=pa.int64())).append_column("written_ms", written)
+            table = with_batch_id(batch.toArrow(), batch_id)  # the one action of the batch: the state step runs once
+            table = table.append_column("written_ms", pa.array([int(time.time() * 1000)] * table.num_rows, type=pa.int64()))
             write_batch_table(table, folders["probabilities"], batch_id)
 
         writer = output.writeStream.queryName(QUERY_NAME).outputMode("append").option("checkpointLocation", os.path.join(checkpoint, QUERY_NAME))

@@ -30,7 +30,7 @@ takes 0.1–0.3 s. It only feeds optional optimizations (inferred filters), neve
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
@@ -99,41 +99,43 @@ def _any(conditions: List[Column]) -> Column:
     return result
 
 
+def _field_checks(event: Column, schema: StructType) -> Dict[str, List[Tuple[str, Column]]]:
+    """Per kind of fault, (field, the condition under which that field is at fault): one definition
+    that is_good and reject_reason share."""
+    sides = (event["home_team_id"], event["away_team_id"])
+    return {
+        "missing required": [(name, event[name].isNull()) for name in _required(schema)],
+        "malformed point": [(name, ~_is_valid_point(event[name])) for name in _points(schema)],
+        "team not in match": [(name, ~event[name].isin(*sides)) for name in TEAM_FIELDS],
+    }
+
+
 def is_good(event: Column, schema: StructType) -> Column:
     """True for a record with no reject reason: typed, complete, with valid points and its own teams."""
-    sides = (event["home_team_id"], event["away_team_id"])
-    bad = _any(
-        [event[name].isNull() for name in _required(schema)]
-        + [~_is_valid_point(event[name]) for name in _points(schema)]
-        + [~event[name].isin(*sides) for name in TEAM_FIELDS]
-    )
+    faults = [condition for checks in _field_checks(event, schema).values() for _, condition in checks]
     # A null value parses to a null struct: coalesce makes that false, not null.
-    return F.coalesce(event[CORRUPT_FIELD].isNull() & ~bad, F.lit(False))
+    return F.coalesce(event[CORRUPT_FIELD].isNull() & ~_any(faults), F.lit(False))
 
 
 def reject_reason(raw: Column, event: Column, schema: StructType) -> Column:
     """Why a record is malformed, or null for a good one (see the module docstring)."""
-    required, points = _required(schema), _points(schema)
     wrong_type = _names(
         [F.when(F.get_json_object(raw, f"$.{field.name}").isNotNull() & event[field.name].isNull(), F.lit(field.name)) for field in schema.fields]
     )
-    missing = _names([F.when(event[name].isNull(), F.lit(name)) for name in required])
-    bad_points = _names([F.when(~_is_valid_point(event[name]), F.lit(name)) for name in points])
-    sides = (event["home_team_id"], event["away_team_id"])
-    foreign = _names([F.when(~event[name].isin(*sides), F.lit(name)) for name in TEAM_FIELDS])
-    any_missing = _any([event[name].isNull() for name in required])
-    any_bad_point = _any([~_is_valid_point(event[name]) for name in points])
     # Good records stop at the first branch: no second JSON parse.
-    return (
+    reason = (
         F.when(is_good(event, schema), F.lit(None).cast("string"))
         .when(raw.isNull() | (F.trim(raw) == ""), F.lit("empty value"))
         .when(F.get_json_object(raw, "$").isNull(), F.lit("not JSON"))
         .when(F.json_object_keys(raw).isNull(), F.lit("not a JSON object"))
         .when(event[CORRUPT_FIELD].isNotNull(), F.concat(F.lit("wrong type: "), wrong_type))
-        .when(any_missing, F.concat(F.lit("missing required: "), missing))
-        .when(any_bad_point, F.concat(F.lit("malformed point: "), bad_points))
-        .otherwise(F.concat(F.lit("team not in match: "), foreign))
     )
+    *earlier, (last_kind, last_checks) = _field_checks(event, schema).items()
+    for kind, checks in earlier:
+        names = _names([F.when(condition, F.lit(name)) for name, condition in checks])
+        reason = reason.when(_any([condition for _, condition in checks]), F.concat(F.lit(f"{kind}: "), names))
+    last_names = _names([F.when(condition, F.lit(name)) for name, condition in last_checks])
+    return reason.otherwise(F.concat(F.lit(f"{last_kind}: "), last_names))
 
 
 def parse_event_records(records: DataFrame, schema: StructType) -> DataFrame:
