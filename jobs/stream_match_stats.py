@@ -1,20 +1,21 @@
 """Live match statistics: Kafka events → event-time windows per match and team → Arrow per batch.
 
-Two streaming queries on one session read the same topic, each with its own checkpoint:
+One streaming query, ``match_stats``, reads the topic and parses each record once:
 
-* ``match_stats`` — good events (see pitchstream_jobs.event_stream) grouped per (match, window)
-  with a watermark on event_time, output mode update, each window row split into per-team rows;
-  foreachBatch writes them to ``<output>/stats/batch-<id>.arrow`` (and prints them with --console).
-* ``intake`` — every record of each batch: a processing-time summary in
-  ``<output>/intake/batch-<id>.arrow`` and the malformed records with their raw value and reason
-  in ``<output>/dead-letter/batch-<id>.arrow``. Malformed records never stop the job.
+* the good events (see pitchstream_jobs.event_stream) are grouped per (match, window) with a
+  watermark on event_time, output mode update, each window row split into per-team rows;
+  foreachBatch writes them to ``<output>/stats/batch-<id>.arrow`` (and prints them with --console);
+* every record of the batch is observed on its way (pitchstream_jobs.dead_letter): the same batch
+  call writes a processing-time summary to ``<output>/intake/batch-<id>.arrow`` and the malformed
+  records with their raw value and reason to ``<output>/dead-letter/batch-<id>.arrow``. Malformed
+  records never stop the job.
 
-Every StreamingQueryProgress goes to ``<output>/progress/<query>.jsonl``. Checkpoints default to
-``<output>/checkpoint/<query>``: stopping and starting again with the same output continues where
+Every StreamingQueryProgress goes to ``<output>/progress/match_stats.jsonl``. The checkpoint defaults to
+``<output>/checkpoint/match_stats``: stopping and starting again with the same output continues where
 the last committed batch ended; a replayed batch rewrites its own files (same name). With
 --available-now the job processes what the topic holds when it starts (in batches of at most
 --max-offsets-per-trigger) and ends; otherwise it runs until the stop file appears, and then
-stops each query between two batches.
+stops the query between two batches.
 
 Usage (submitJob builds this line; the Kafka connector jars and the zipped package are required):
 
@@ -41,14 +42,16 @@ from pyspark.sql import DataFrame
 
 from pitchstream_jobs.batch_output import with_batch_id, write_batch_table
 from pitchstream_jobs.contract import event_schema
-from pitchstream_jobs.dead_letter import intake_records, intake_summary, write_intake
+from pitchstream_jobs.dead_letter import INTAKE_METRICS, intake_summary, observe_intake, write_intake
 from pitchstream_jobs.event_stream import configure_parsing_session, good_events, parse_event_records, read_kafka_stream
 from pitchstream_jobs.match_stats import STAT_FIELDS, team_rows, window_stats
+from pitchstream_jobs.observed_metrics import batch_metrics
 from pitchstream_jobs.progress import ProgressFileListener
 from pitchstream_jobs.query_control import run_queries
 from pitchstream_jobs.runtime import JobArgumentParser, job_session, run
 
 DEFAULT_TOPIC = "statsbomb-360-events"
+QUERY_NAME = "match_stats"
 
 
 def positive_float(text: str) -> float:
@@ -106,37 +109,29 @@ def main(argv: Sequence[str]) -> None:
         configure_parsing_session(spark)
         spark.streams.addListener(ProgressFileListener(folders["progress"]))
 
-        def source() -> DataFrame:
-            return parse_event_records(
-                read_kafka_stream(spark, args.bootstrap, args.topic, args.starting_offsets, args.max_offsets_per_trigger), schema
-            )
+        records = observe_intake(
+            parse_event_records(read_kafka_stream(spark, args.bootstrap, args.topic, args.starting_offsets, args.max_offsets_per_trigger), schema)
+        )
+        windows = window_stats(good_events(records, schema, STAT_FIELDS), args.window_minutes, args.slide_minutes, args.watermark_delay)
 
-        windows = window_stats(good_events(source(), schema, STAT_FIELDS), args.window_minutes, args.slide_minutes, args.watermark_delay)
-
-        def write_stats(batch: DataFrame, batch_id: int) -> None:
-            # The batch's one action: the rows as planned with the query, collected once.
+        def write_batch(batch: DataFrame, batch_id: int) -> None:
+            # The batch's one action: the rows as planned with the query, collected once; the
+            # intake metrics are complete after it.
             table = with_batch_id(batch.toArrow(), batch_id)
             if args.console:
                 print(f"-------------------------------------------\nBatch: {batch_id}\n-------------------------------------------", flush=True)
                 print(table.slice(0, args.console_rows).to_pandas().to_string(index=False), flush=True)
             write_batch_table(table, folders["stats"], batch_id)
+            intake = intake_summary(batch_metrics(spark, QUERY_NAME, INTAKE_METRICS))
+            write_intake(intake, batch_id, folders["intake"], folders["dead-letter"])
 
-        def write_intake_batch(batch: DataFrame, batch_id: int) -> None:
-            write_intake(intake_summary(batch.toArrow()), batch_id, folders["intake"], folders["dead-letter"])
-
-        stats_query = (
-            with_trigger(team_rows(windows).writeStream.queryName("match_stats").outputMode("update"), args)
-            .option("checkpointLocation", os.path.join(checkpoint, "match_stats"))
-            .foreachBatch(write_stats)
+        query = (
+            with_trigger(team_rows(windows).writeStream.queryName(QUERY_NAME).outputMode("update"), args)
+            .option("checkpointLocation", os.path.join(checkpoint, QUERY_NAME))
+            .foreachBatch(write_batch)
             .start()
         )
-        intake_query = (
-            with_trigger(intake_records(source()).writeStream.queryName("intake").outputMode("append"), args)
-            .option("checkpointLocation", os.path.join(checkpoint, "intake"))
-            .foreachBatch(write_intake_batch)
-            .start()
-        )
-        run_queries([stats_query, intake_query], args.stop_file, args.stop_grace_s)
+        run_queries([query], args.stop_file, args.stop_grace_s)
 
 
 if __name__ == "__main__":

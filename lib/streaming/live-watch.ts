@@ -27,12 +27,12 @@ export function isHeadlessKernel(pid: number = process.pid): boolean {
 }
 
 /**
- * Waits until each query of a run has fixed its starting offsets (Spark writes them to
+ * Waits until each query of a run (stream_match_stats runs one: match_stats) has fixed its starting offsets (Spark writes them to
  * checkpoint/<query>/sources/0/0 on the first trigger): from then on, with startingOffsets
  * 'latest', every record produced is read. Rejects with STREAM_CATCH_UP_TIMEOUT.
  */
 export async function waitForQueriesReady(outputDir: string, options: { timeoutMs: number; queries?: string[]; job?: JobHandle }): Promise<void> {
-  const queries = options.queries ?? ['match_stats', 'intake'];
+  const queries = options.queries ?? ['match_stats'];
   // A job that fails meanwhile rejects with its own error (JOB_FAILED with the Python traceback).
   let failure: unknown;
   let ended = false;

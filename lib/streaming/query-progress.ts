@@ -95,7 +95,7 @@ export function parseProgressLines(text: string): QueryProgress[] {
   return completeLines(text).lines.map((line) => summarizeProgress(JSON.parse(line) as RawQueryProgress));
 }
 
-/** Every progress event of one query of a run (query: 'match_stats' or 'intake'). */
+/** Every progress event of one query of a run (stream_match_stats runs one, 'match_stats'). */
 export function readQueryProgress(outputDir: string, query = 'match_stats'): QueryProgress[] {
   const file = path.join(runFolders(outputDir).progress, `${query}.jsonl`);
   return fs.existsSync(file) ? parseProgressLines(fs.readFileSync(file, 'utf8')) : [];

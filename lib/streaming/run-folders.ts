@@ -7,7 +7,7 @@ export interface RunFolders {
   outputDir: string;
   /** Per-team window rows, one Arrow file per micro-batch. */
   stats: string;
-  /** One summary row per micro-batch of the intake query (records, good, malformed). */
+  /** One summary row per micro-batch of what the query read (records, good, malformed). */
   intake: string;
   /** Malformed records with their raw value and reason, one file per batch that had any. */
   deadLetter: string;

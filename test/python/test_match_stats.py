@@ -19,9 +19,11 @@ from pyspark.sql import SparkSession
 
 from pitchstream_jobs.batch_output import batch_file_path, batch_id_of, with_batch_id, write_batch_table
 from pitchstream_jobs.contract import event_schema
-from pitchstream_jobs.dead_letter import intake_records, intake_summary, write_intake
-from pitchstream_jobs.event_stream import good_events, malformed_records, parse_event_records
+from pitchstream_jobs.dead_letter import INTAKE_METRICS, intake_summary, observe_intake, write_intake
+from pitchstream_jobs.event_stream import configure_parsing_session, good_events, malformed_records, parse_event_records
 from pitchstream_jobs.match_stats import BALANCE_RADIUS_YD, METRIC_NAMES, STAT_FIELDS, side_metrics, team_rows, window_stats
+from pitchstream_jobs.observed_metrics import ObservedMetricsError, batch_metrics
+from pitchstream_jobs.progress import without_lists
 
 KICK_OFF = "2022-07-06T21:00:00.000Z"
 HOME, AWAY = 10, 20
@@ -57,6 +59,7 @@ class MatchStatsTest(unittest.TestCase):
             .getOrCreate()
         )
         cls.schema = event_schema()
+        configure_parsing_session(cls.spark)  # as the streaming jobs do: without it a micro-batch plans for minutes
 
     @classmethod
     def tearDownClass(cls) -> None:
@@ -102,7 +105,8 @@ class MatchStatsTest(unittest.TestCase):
     def test_each_record_is_parsed_once_in_the_optimized_plans(self):
         # Without the parse barrier Spark copies from_json into the filter once per field it reads (116 copies).
         parsed = self.parsed([json.dumps(event(1, HOME))])
-        for frame in (good_events(parsed, self.schema, STAT_FIELDS), window_stats(good_events(parsed, self.schema, STAT_FIELDS)), intake_records(parsed)):
+        observed = observe_intake(parsed)
+        for frame in (good_events(parsed, self.schema, STAT_FIELDS), window_stats(good_events(observed, self.schema, STAT_FIELDS))):
             plan = frame._jdf.queryExecution().optimizedPlan().toString()
             self.assertEqual(plan.count("from_json("), 1, plan[:2000])
 
@@ -172,20 +176,75 @@ class MatchStatsTest(unittest.TestCase):
             int(datetime(2022, 7, 6, 21, 1, tzinfo=timezone.utc).timestamp() * 1000),
         ])
 
-    def test_the_intake_summary_counts_records_and_writes_dead_letters_once_per_batch(self):
-        records = intake_records(self.parsed([json.dumps(event(1, HOME)), "oops", ""])).toArrow()
-        self.assertEqual(records.column("raw").to_pylist(), [None, "oops", ""])  # good records travel without their text
-        summary = intake_summary(records)
-        self.assertEqual((summary["records"], summary["malformed"]), (3, 2))
-        self.assertEqual(summary["kafka_timestamp_min_ms"], int(datetime(2026, 1, 1, tzinfo=timezone.utc).timestamp() * 1000))
-        self.assertEqual(intake_summary(records.slice(0, 0))["records"], 0)
+    def stream_batches(self, values_per_batch, on_batch):
+        """Streams the records through observe_intake → window stats → team rows, one micro-batch per
+        element of values_per_batch (a parquet file each, one file per trigger); on_batch(batch, id) is the foreachBatch."""
+        with tempfile.TemporaryDirectory() as folder:
+            source, offset = os.path.join(folder, "source"), 0
+            for number, values in enumerate(values_per_batch):
+                rows = [(None if v is None else v.encode(), 0, offset + i, datetime(2026, 1, 1, 0, 0, number, tzinfo=timezone.utc)) for i, v in enumerate(values)]
+                offset += len(values)
+                frame = self.spark.createDataFrame(rows, "value binary, partition int, offset long, timestamp timestamp")
+                frame.coalesce(1).write.parquet(os.path.join(source, f"batch={number}"))
+            schema = "value binary, partition int, offset long, timestamp timestamp, batch int"
+            records = self.spark.readStream.schema(schema).option("maxFilesPerTrigger", 1).parquet(source)
+            observed = observe_intake(parse_event_records(records, self.schema))
+            windows = team_rows(window_stats(good_events(observed, self.schema, STAT_FIELDS), watermark_delay="30 days"))
+            query = (
+                windows.writeStream.queryName("observed_test").outputMode("update").trigger(availableNow=True)
+                .option("checkpointLocation", os.path.join(folder, "checkpoint")).foreachBatch(on_batch).start()
+            )
+            query.awaitTermination()
+
+    def test_the_intake_is_observed_in_the_stats_query_and_read_per_batch(self):
+        summaries = {}
+
+        def on_batch(batch, batch_id):
+            rows = batch.toArrow()
+            summaries[batch_id] = (rows.num_rows, intake_summary(batch_metrics(self.spark, "observed_test", INTAKE_METRICS)))
+
+        good = json.dumps(event(1, HOME))
+        self.stream_batches([[good, "oops", ""], [good, json.dumps(event(2, AWAY))]], on_batch)
+        # A third batch, when there is one, is Spark's no-data batch (the watermark moved): nothing read.
+        self.assertEqual(sorted(summaries)[:2], [0, 1])
+        self.assertTrue(all(summaries[extra][1]["records"] == 0 for extra in sorted(summaries)[2:]))
+        (first_rows, first), (second_rows, second) = summaries[0], summaries[1]
+        self.assertEqual((first_rows, second_rows), (2, 2))  # both teams' rows of the window the good events update
+        self.assertEqual((first["records"], first["malformed"], second["records"], second["malformed"]), (3, 2, 2, 0))
+        self.assertEqual(first["kafka_timestamp_min_ms"], int(datetime(2026, 1, 1, tzinfo=timezone.utc).timestamp() * 1000))
+        self.assertEqual(
+            sorted((letter["offset"], letter["raw"], letter["reason"]) for letter in first["dead_letters"]),
+            [(1, "oops", "not JSON"), (2, "", "empty value")],
+        )
+        self.assertEqual(second["dead_letters"], [])
+
+    def test_batch_metrics_outside_a_running_query_names_the_problem(self):
+        with self.assertRaisesRegex(ObservedMetricsError, "no active streaming query is named 'nowhere'"):
+            batch_metrics(self.spark, "nowhere", INTAKE_METRICS)
+
+    def test_the_intake_summary_refuses_metrics_that_were_not_observed_and_files_are_replaced_per_batch(self):
+        with self.assertRaisesRegex(ValueError, "lack records"):
+            intake_summary({"malformed": 0})
+        letters = [{"partition": 0, "offset": 4, "kafka_timestamp_ms": 1, "raw": "oops", "reason": "not JSON"},
+                   {"partition": 0, "offset": 2, "kafka_timestamp_ms": 1, "raw": "", "reason": "empty value"}]
+        metrics = {"records": 5, "malformed": 2, "kafka_timestamp_min_ms": 1, "kafka_timestamp_max_ms": 2, "dead_letters": letters}
+        with self.assertRaisesRegex(ValueError, "count 3 malformed records but hold 2"):
+            intake_summary({**metrics, "malformed": 3})
+        summary = intake_summary(metrics)
         with tempfile.TemporaryDirectory() as folder:
             intake, dead = os.path.join(folder, "intake"), os.path.join(folder, "dead")
             write_intake(summary, 3, intake, dead)
             write_intake(summary, 3, intake, dead)  # a replayed batch replaces its files
             self.assertEqual(os.listdir(dead), ["batch-0000000003.arrow"])
             letters = pa.ipc.open_file(os.path.join(dead, "batch-0000000003.arrow")).read_all().to_pylist()
-            self.assertEqual([(l["raw"], l["reason"]) for l in letters], [("oops", "not JSON"), ("", "empty value")])
+            self.assertEqual([(l["offset"], l["reason"]) for l in letters], [(2, "empty value"), (4, "not JSON")])
+            row = pa.ipc.open_file(os.path.join(intake, "batch-0000000003.arrow")).read_all().to_pylist()[0]
+            self.assertEqual((row["records"], row["good"], row["malformed"]), (5, 3, 2))
+
+    def test_progress_lines_keep_observed_counts_but_not_their_lists(self):
+        progress = {"batchId": 1, "observedMetrics": {"intake": {"records": 3, "malformed": 1, "dead_letters": [{"raw": "x" * 1000}]}}}
+        self.assertEqual(without_lists(progress), {"batchId": 1, "observedMetrics": {"intake": {"records": 3, "malformed": 1}}})
+        self.assertEqual(without_lists({"batchId": 2}), {"batchId": 2})
 
     def test_the_metric_names_are_those_of_the_side_metrics_in_order(self):
         self.assertEqual(list(METRIC_NAMES), [name for name, _ in side_metrics("home")])
