@@ -32,7 +32,9 @@ const LATENCY_WARM_UP_S = Number(process.env.BENCH_LATENCY_WARM_UP_S ?? 30);
 // Latency is measured once per trigger interval: 1 s (the headline figure) and 0 (next batch as soon as one ends).
 const LATENCY_TRIGGERS_MS = (process.env.BENCH_LATENCY_TRIGGERS_MS ?? '1000,0').split(',').map(Number);
 const TRIGGER_MS = 2_000;
-const WARM_UP_BATCHES = 3;
+// Each step starts a new job: its first batches also pay for JVM start, planning and JIT compilation
+// (batches about twice as slow in the first half minute). A step is measured after this warm-up.
+const WARM_UP_S = Number(process.env.BENCH_WARM_UP_S ?? 30);
 // Synthetic matches are dated on consecutive days: a watermark of 30 days keeps every event in play.
 const WATERMARK = '30 days';
 const SOURCE = { kind: 'synthetic' as const, matches: 4, seed: 11 };
@@ -57,11 +59,10 @@ async function throughputStep(bootstrap: string, topic: string, rate: number, ou
   const perTrigger = Math.round((rate * TRIGGER_MS) / 1000);
   const run = await startMatchStats({ bootstrap, topic, outputDir, startingOffsets: 'earliest', maxOffsetsPerTrigger: perTrigger, triggerMs: TRIGGER_MS, watermarkDelay: WATERMARK });
   // A rate far above what the machine sustains would take many minutes per step: each step is capped.
-  const deadline = Date.now() + (STEP_S + 90) * 1000;
-  let progress: QueryProgress[] = [];
+  const deadline = Date.now() + (WARM_UP_S + STEP_S + 90) * 1000;
   for (;;) {
-    progress = readQueryProgress(outputDir, 'match_stats').filter((p) => p.numInputRows > 0);
-    if (progress.length > WARM_UP_BATCHES && progress.at(-1)!.timestampMs - progress[WARM_UP_BATCHES]!.timestampMs >= STEP_S * 1000) break;
+    const steady = afterWarmUp(readQueryProgress(outputDir, 'match_stats'));
+    if (steady.length > 0 && steady.at(-1)!.timestampMs - steady[0]!.timestampMs >= STEP_S * 1000) break;
     if (Date.now() > deadline) break;
     await sleep(500);
   }
@@ -80,9 +81,16 @@ async function throughputStep(bootstrap: string, topic: string, rate: number, ou
   };
 }
 
+/** The batches with records that started WARM_UP_S or more after the first one. */
+function afterWarmUp(all: QueryProgress[]): QueryProgress[] {
+  const batches = all.filter((p) => p.numInputRows > 0);
+  const from = (batches[0]?.timestampMs ?? 0) + WARM_UP_S * 1000;
+  return batches.filter((p) => p.timestampMs >= from);
+}
+
 /** Process rate and batch durations of one query's batches after the warm-up. */
 function steadyFigures(all: QueryProgress[]) {
-  const steady = all.filter((p) => p.numInputRows > 0).slice(WARM_UP_BATCHES);
+  const steady = afterWarmUp(all);
   const last = steady.at(-1);
   const spanMs = last ? last.timestampMs + last.batchDurationMs - steady[0]!.timestampMs : 0;
   const rows = steady.reduce((sum, p) => sum + p.numInputRows, 0);
@@ -176,7 +184,7 @@ async function main(): Promise<void> {
     for (const rate of RATES) {
       // Each rate reads a topic of its own, holding the step's span plus its warm-up and a margin.
       const topic = `bench-stream-${rate}-${Date.now()}`;
-      const needed = Math.ceil((rate * (STEP_S * 1000 + (WARM_UP_BATCHES + 5) * TRIGGER_MS)) / 1000);
+      const needed = Math.ceil((rate * ((WARM_UP_S + STEP_S) * 1000 + 5 * TRIGGER_MS)) / 1000);
       console.log(`rate ${rate}/s: preloading ${needed} synthetic events into ${topic} …`);
       const preloaded = await preload(bootstrap, topic, needed, path.join(work, `preload-${rate}`));
       const step = { ...(await throughputStep(bootstrap, topic, rate, path.join(work, `rate-${rate}`))), preloaded_events: preloaded };
@@ -203,7 +211,7 @@ async function main(): Promise<void> {
       what: 'stream_match_stats (one query: windowed stats, with the intake and dead letters observed on the way) on local Spark, embedded Kafka, synthetic events with three-sixty frames',
       method:
         `throughput: per offered rate R a preloaded topic (4 partitions), processing-time trigger ${TRIGGER_MS} ms, maxOffsetsPerTrigger = R × ${TRIGGER_MS / 1000} s; ` +
-        `each step measured over ${STEP_S} s after ${WARM_UP_BATCHES} warm-up batches (a step ends ${STEP_S + 90} s after its start at the latest; climbing stops at the first rate not sustained); ` +
+        `each step measured over ${STEP_S} s after a warm-up of ${WARM_UP_S} s from its first batch (JVM start, planning, JIT compilation; a step ends ${WARM_UP_S + STEP_S + 90} s after its start at the latest; climbing stops at the first rate not sustained); ` +
         `sustained = process rate ≥ 95 % of offered and batch duration p95 ≤ ${TRIGGER_MS} ms. ` +
         `latency: live producer at ${LATENCY_RATE} events/s, once per trigger interval (${LATENCY_TRIGGERS_MS.join(' and ')} ms; the first is the headline figure, 0 = next batch as soon as one ends); ${LATENCY_WARM_UP_S} s of warm-up, then the events produced in the next ${LATENCY_S} s are measured, each from its Kafka timestamp to the mtime of the first stats file counting it. ` +
         `watermark delay ${WATERMARK} (synthetic matches are dated on consecutive days).`,
