@@ -3,40 +3,30 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type Config } from '../config';
 import { isPitchstreamError, PitchstreamError } from '../errors';
-import { statefulStreamingConf, submitJob, type JobHandle, type JobResult } from '../spark';
-import { DEFAULT_STREAM_TOPIC, waitForQueriesReady } from '../streaming';
+import {
+  invalidOption,
+  pushWholeNumber,
+  streamJobArguments,
+  submitStreamJob,
+  timestampedRunDir,
+  type JobHandle,
+  type JobResult,
+  type StreamJobOptions,
+} from '../spark';
+import { waitForQueriesReady } from '../streaming';
 import { lwpFolders, type LwpFolders } from './lwp-outputs';
 
 export const LWP_STREAM_JOB = 'stream_lwp';
 /** The Python exception the job raises for a model of another feature set (pitchstream_jobs.lwp_inference). */
 export const MODEL_MISMATCH_ERROR_TYPE = 'LwpModelMismatchError';
 
-export interface LwpStreamOptions {
-  bootstrap: string;
+export interface LwpStreamOptions extends StreamJobOptions {
   /** The saved PipelineModel (with metadata.json); null runs the job without a model: state and features only. */
   modelDir: string | null;
-  /** The run's output folder; default <config.outputs>/lwp-stream-<UTC time>. Reuse it to restart from its checkpoint. */
-  outputDir?: string;
-  topic?: string;
-  /** earliest (default), latest, or Kafka's JSON form; only used when the checkpoint is new. */
-  startingOffsets?: string;
-  maxOffsetsPerTrigger?: number;
-  /** How far behind the newest event time an event may come (default '10 minutes'). */
-  watermarkDelay?: string;
   /** Event time after a match's end (Half End of period ≥ 2) before its state is cleared (default 5 minutes). */
   endTimeoutMs?: number;
   /** Event time without events before a match's state is cleared (default 1 hour). */
   idleTimeoutMs?: number;
-  /** Processing-time trigger interval; 0 (default) starts the next batch as soon as one ends. */
-  triggerMs?: number;
-  /** Process what the topic holds when the job starts, then end. */
-  availableNow?: boolean;
-  config?: Config;
-  master?: string;
-  conf?: Readonly<Record<string, string>>;
-  timeoutMs?: number;
-  stopGraceMs?: number;
-  onLog?: (line: string) => void;
 }
 
 export interface LwpStreamRun {
@@ -49,42 +39,21 @@ export interface LwpStreamRun {
   stop(): Promise<JobResult>;
 }
 
-function invalid(option: string, expected: string, received: unknown): PitchstreamError {
-  return new PitchstreamError('CONFIG_INVALID', `LWP stream option ${option} must be ${expected}, got ${JSON.stringify(received)}`, {
-    fix: `Correct ${option} in the options of startLwpStream.`,
-    details: { option, received },
-  });
-}
+const invalid = invalidOption('LWP stream', 'startLwpStream');
 
 /** The job's command-line arguments for these options (checked; the option is named on error). */
 export function lwpStreamArguments(options: LwpStreamOptions, outputDir: string): string[] {
-  if (!options.bootstrap) throw invalid('bootstrap', 'host:port[,host:port]', options.bootstrap);
+  const args = streamJobArguments(options, outputDir, invalid);
   if (options.modelDir !== null && (typeof options.modelDir !== 'string' || options.modelDir === ''))
     throw invalid('modelDir', 'a model folder or null (no model)', options.modelDir);
-  const args = ['--bootstrap', options.bootstrap, '--output', outputDir, '--topic', options.topic ?? DEFAULT_STREAM_TOPIC];
   args.push(...(options.modelDir === null ? ['--no-model'] : ['--model-dir', path.resolve(options.modelDir)]));
-  if (options.startingOffsets !== undefined) args.push('--starting-offsets', options.startingOffsets);
-  const whole = (name: keyof LwpStreamOptions, value: number | undefined, min: number, flag: string) => {
-    if (value === undefined) return;
-    if (!Number.isInteger(value) || value < min) throw invalid(name, `a whole number ≥ ${min}`, value);
-    args.push(flag, String(value));
-  };
-  whole('maxOffsetsPerTrigger', options.maxOffsetsPerTrigger, 1, '--max-offsets-per-trigger');
-  whole('endTimeoutMs', options.endTimeoutMs, 1, '--end-timeout-ms');
-  whole('idleTimeoutMs', options.idleTimeoutMs, 1, '--idle-timeout-ms');
-  whole('triggerMs', options.triggerMs, 0, '--trigger-ms');
-  if (options.watermarkDelay !== undefined) {
-    if (!/^\d+(\.\d+)?\s+(milliseconds?|seconds?|minutes?|hours?|days?)$/.test(options.watermarkDelay))
-      throw invalid('watermarkDelay', 'an interval such as "10 minutes"', options.watermarkDelay);
-    args.push('--watermark-delay', options.watermarkDelay);
-  }
-  if (options.availableNow) args.push('--available-now');
+  pushWholeNumber(args, invalid, 'endTimeoutMs', options.endTimeoutMs, 1, '--end-timeout-ms');
+  pushWholeNumber(args, invalid, 'idleTimeoutMs', options.idleTimeoutMs, 1, '--idle-timeout-ms');
   return args;
 }
 
 export function defaultLwpRunDir(config: Config, now: Date = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  return path.resolve(config.root, config.outputs, `lwp-stream-${stamp}`);
+  return timestampedRunDir(config, 'lwp-stream', now);
 }
 
 /** JOB_FAILED for a refused model becomes LWP_MODEL_MISMATCH (message from the job, which read metadata.json). */
@@ -109,14 +78,7 @@ export async function startLwpStream(options: LwpStreamOptions): Promise<LwpStre
   const outputDir = path.resolve(options.outputDir ?? defaultLwpRunDir(config));
   const args = lwpStreamArguments(options, outputDir);
   fs.mkdirSync(outputDir, { recursive: true });
-  const job = await submitJob(LWP_STREAM_JOB, args, {
-    config,
-    master: options.master,
-    conf: statefulStreamingConf(options.master ?? config.sparkMaster, options.conf),
-    timeoutMs: options.timeoutMs,
-    stopGraceMs: options.stopGraceMs,
-    onLog: options.onLog,
-  });
+  const job = await submitStreamJob(LWP_STREAM_JOB, args, { ...options, config });
   const translate = <T>(promise: Promise<T>): Promise<T> => promise.catch((error: unknown) => Promise.reject(asModelMismatch(error, options.modelDir)));
   await translate(Promise.race([job.appId, job.wait().then(() => '')]));
   return {

@@ -1,5 +1,5 @@
 // Watching a running stream_lwp from a notebook: poll its states and progress, stop on time, abort or Ctrl-C.
-import { followQueryProgress, type QueryProgress } from '../streaming';
+import { followQueryProgress, watchLoop, type QueryProgress, type WatchEnd, type WatchLoopOptions } from '../streaming';
 import { LWP_QUERY } from './lwp-latency';
 import { followLwpStates, type LwpState } from './lwp-outputs';
 
@@ -11,44 +11,16 @@ export interface LwpUpdate {
   elapsedMs: number;
 }
 
-export interface LwpWatchOptions {
-  /** Stop watching after this long; 0 or Infinity watches until interrupted (SIGINT) or aborted. */
-  durationMs: number;
-  intervalMs?: number;
-  signal?: AbortSignal;
+export interface LwpWatchOptions extends WatchLoopOptions {
   onUpdate: (update: LwpUpdate) => void | Promise<void>;
 }
 
-/** Polls a run's outputs every intervalMs, hands new states to onUpdate; resolves with the reason it stopped. */
-export async function watchLwpStream(outputDir: string, options: LwpWatchOptions): Promise<'duration' | 'interrupted' | 'aborted'> {
+/** Polls a run's outputs every intervalMs, hands new states to onUpdate; resolves with the reason it stopped (see watchLoop). */
+export async function watchLwpStream(outputDir: string, options: LwpWatchOptions): Promise<WatchEnd> {
   const states = followLwpStates(outputDir);
   const progress = followQueryProgress(outputDir, LWP_QUERY);
-  const started = Date.now();
-  const durationMs = options.durationMs > 0 ? options.durationMs : Infinity;
-  let interrupted = false;
-  let wake: (() => void) | undefined;
-  const onSigint = () => {
-    interrupted = true;
-    wake?.();
-  };
-  process.on('SIGINT', onSigint);
-  const onAbort = () => wake?.();
-  options.signal?.addEventListener('abort', onAbort);
-  try {
-    for (;;) {
-      const fresh = states.poll().length + progress.poll().length;
-      if (fresh > 0) await options.onUpdate({ states: states.all(), progress: progress.all(), batches: states.batches(), elapsedMs: Date.now() - started });
-      if (interrupted) return 'interrupted';
-      if (options.signal?.aborted) return 'aborted';
-      const left = durationMs - (Date.now() - started);
-      if (left <= 0) return 'duration';
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, Math.min(options.intervalMs ?? 2_000, left));
-      });
-    }
-  } finally {
-    process.off('SIGINT', onSigint);
-    options.signal?.removeEventListener('abort', onAbort);
-  }
+  return watchLoop(options, async (elapsedMs) => {
+    const fresh = states.poll().length + progress.poll().length;
+    if (fresh > 0) await options.onUpdate({ states: states.all(), progress: progress.all(), batches: states.batches(), elapsedMs });
+  });
 }

@@ -15,6 +15,16 @@ export {
   type SparkConfEntry,
   type SparkConfVariables,
 } from './spark-conf';
-export { localMasterCores, statefulStreamingConf } from './state-partitions';
+export { LOCAL_CHECKPOINT_CONF, localMasterCores, statefulStreamingConf } from './state-partitions';
+export {
+  DEFAULT_STREAM_TOPIC,
+  invalidOption,
+  pushWholeNumber,
+  streamJobArguments,
+  submitStreamJob,
+  timestampedRunDir,
+  type InvalidOption,
+  type StreamJobOptions,
+} from './stream-job';
 export { buildSubmitCommand, isLoopbackMaster, type SubmitCommand, type SubmitCommandInput } from './submit-command';
 export { submitJob, type JobHandle, type JobResult, type SubmitJobOptions } from './submit-job';

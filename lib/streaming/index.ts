@@ -34,3 +34,4 @@ export {
   type TeamWindowStats,
 } from './team-window-stats';
 export { isHeadlessKernel, waitForQueriesReady, watchMatchStats, type LiveUpdate, type WatchOptions } from './live-watch';
+export { watchLoop, type WatchEnd, type WatchLoopOptions } from './watch-loop';

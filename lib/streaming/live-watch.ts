@@ -6,6 +6,7 @@ import type { JobHandle } from '../spark';
 import { followQueryProgress, type QueryProgress } from './query-progress';
 import { followMatchStats, type TeamWindowStats } from './team-window-stats';
 import { runFolders } from './run-folders';
+import { watchLoop, type WatchEnd, type WatchLoopOptions } from './watch-loop';
 
 /**
  * True when this process runs under a headless executor (nbconvert, nbclient, papermill) rather
@@ -63,11 +64,7 @@ export interface LiveUpdate {
   elapsedMs: number;
 }
 
-export interface WatchOptions {
-  /** Stop watching after this long; Infinity (or 0) watches until interrupted (SIGINT) or aborted. */
-  durationMs: number;
-  intervalMs?: number;
-  signal?: AbortSignal;
+export interface WatchOptions extends WatchLoopOptions {
   onUpdate: (update: LiveUpdate) => void | Promise<void>;
 }
 
@@ -76,36 +73,11 @@ export interface WatchOptions {
  * passed, the signal aborts, or the process gets SIGINT (a notebook's interrupt): the caller then
  * stops the producer and the job. Resolves with the reason it stopped.
  */
-export async function watchMatchStats(outputDir: string, options: WatchOptions): Promise<'duration' | 'interrupted' | 'aborted'> {
+export async function watchMatchStats(outputDir: string, options: WatchOptions): Promise<WatchEnd> {
   const stats = followMatchStats(outputDir);
   const progress = followQueryProgress(outputDir, 'match_stats');
-  const started = Date.now();
-  const durationMs = options.durationMs > 0 ? options.durationMs : Infinity;
-  let interrupted = false;
-  let wake: (() => void) | undefined;
-  const onSigint = () => {
-    interrupted = true;
-    wake?.();
-  };
-  process.on('SIGINT', onSigint);
-  const onAbort = () => wake?.();
-  options.signal?.addEventListener('abort', onAbort);
-  try {
-    for (;;) {
-      const fresh = stats.poll().length + progress.poll().length;
-      if (fresh > 0 || Date.now() === started)
-        await options.onUpdate({ latest: stats.latest(), progress: progress.all(), batches: stats.batches().size, elapsedMs: Date.now() - started });
-      if (interrupted) return 'interrupted';
-      if (options.signal?.aborted) return 'aborted';
-      const left = durationMs - (Date.now() - started);
-      if (left <= 0) return 'duration';
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, Math.min(options.intervalMs ?? 2_000, left));
-      });
-    }
-  } finally {
-    process.off('SIGINT', onSigint);
-    options.signal?.removeEventListener('abort', onAbort);
-  }
+  return watchLoop(options, async (elapsedMs) => {
+    const fresh = stats.poll().length + progress.poll().length;
+    if (fresh > 0) await options.onUpdate({ latest: stats.latest(), progress: progress.all(), batches: stats.batches().size, elapsedMs });
+  });
 }

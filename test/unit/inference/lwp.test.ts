@@ -29,7 +29,7 @@ describe('lwpStreamArguments', () => {
   it('passes the model folder, or --no-model when the model is null', () => {
     expect(lwpStreamArguments({ bootstrap: 'h:1', modelDir: '/m' }, '/out')).toEqual(['--bootstrap', 'h:1', '--output', '/out', '--topic', 'statsbomb-360-events', '--model-dir', '/m']);
     expect(lwpStreamArguments({ bootstrap: 'h:1', modelDir: null, availableNow: true, maxOffsetsPerTrigger: 500 }, '/out')).toEqual([
-      '--bootstrap', 'h:1', '--output', '/out', '--topic', 'statsbomb-360-events', '--no-model', '--max-offsets-per-trigger', '500', '--available-now',
+      '--bootstrap', 'h:1', '--output', '/out', '--topic', 'statsbomb-360-events', '--max-offsets-per-trigger', '500', '--available-now', '--no-model',
     ]);
   });
 

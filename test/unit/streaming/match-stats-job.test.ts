@@ -8,7 +8,7 @@ describe('matchStatsArguments', () => {
       matchStatsArguments({ bootstrap: 'h:1', windowMinutes: 2, slideMinutes: 1, maxOffsetsPerTrigger: 500, availableNow: true, watermarkDelay: '5 minutes' }, '/out'),
     ).toEqual([
       '--bootstrap', 'h:1', '--output', '/out', '--topic', 'statsbomb-360-events',
-      '--max-offsets-per-trigger', '500', '--window-minutes', '2', '--slide-minutes', '1', '--watermark-delay', '5 minutes', '--available-now',
+      '--max-offsets-per-trigger', '500', '--watermark-delay', '5 minutes', '--available-now', '--window-minutes', '2', '--slide-minutes', '1',
     ]);
   });
 
