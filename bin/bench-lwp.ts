@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../lib/config';
 import { ensureLwpModel, LWP_QUERY, readLwpStates, startLwpStream, summarizeLwpLatency, quantile } from '../lib/inference';
-import { createKafkaClient } from '../lib/kafka';
+import { createKafkaClient, deleteScratchTopic } from '../lib/kafka';
 import { produceEvents } from '../lib/producer';
 import { runningServices, stackDown, stackUp } from '../lib/stack';
 import { readQueryProgress, waitForRecords, type QueryProgress } from '../lib/streaming';
@@ -88,6 +88,7 @@ async function latencyRun(bootstrap: string, rate: number, modelDir: string | nu
   const producedRate = sent / ((Date.now() - fromMs + LATENCY_WARM_UP_S * 1000) / 1000);
   await sleep(3_000);
   await run.stop();
+  await deleteScratchTopic(bootstrap, topic);
   const measured = (timestampMs: number) => timestampMs >= fromMs && timestampMs < toMs;
   const progress = readQueryProgress(outputDir, LWP_QUERY).filter((p) => p.numInputRows > 0 && measured(p.timestampMs));
   const states = readLwpStates(outputDir).filter((s) => measured(s.kafkaTimestampMs));
@@ -114,7 +115,6 @@ async function main(): Promise<void> {
   const { kafkaBootstrap: bootstrap } = await stackUp(config);
   const work = path.resolve(config.root, config.outputs, `bench-lwp-${Date.now()}`);
   try {
-    const client = createKafkaClient(bootstrap);
     const steps: Array<Awaited<ReturnType<typeof throughputStep>>> = [];
     for (const rate of RATES) {
       // Each rate reads a topic of its own (both runs read it from the start).
@@ -127,10 +127,9 @@ async function main(): Promise<void> {
       console.log(JSON.stringify(withModel));
       console.log(JSON.stringify(withoutModel));
       steps.push(withModel, withoutModel);
-      await client.deleteTopic(topic).catch((error: unknown) => console.warn(`could not delete ${topic}: ${String(error)}`));
+      await deleteScratchTopic(bootstrap, topic);
       if (!withModel.sustained) break;
     }
-    await client.close();
     const sustained = steps.filter((s) => s.model && s.sustained).sort((a, b) => b.offered_events_per_s - a.offered_events_per_s)[0];
     const best = sustained?.offered_events_per_s ?? 0;
     const overheadAt = (rate: number) => {

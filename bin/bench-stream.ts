@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../lib/config';
 import type { MatchEvent } from '../lib/data';
-import { createKafkaClient } from '../lib/kafka';
+import { createKafkaClient, deleteScratchTopic } from '../lib/kafka';
 import { produceEvents } from '../lib/producer';
 import { runningServices, stackDown, stackUp } from '../lib/stack';
 import { listBatchFiles, readQueryProgress, readStatsBatch, startMatchStats, waitForRecords, type QueryProgress } from '../lib/streaming';
@@ -127,6 +127,7 @@ async function latencyRun(bootstrap: string, topic: string, outputDir: string, t
   const progress = readQueryProgress(outputDir, 'match_stats').filter((p) => p.numInputRows > 0);
   const { messages } = await client.consumeAll(topic, { expected: sent, timeoutMs: 180_000, idleMs: 10_000 });
   await client.close();
+  await deleteScratchTopic(bootstrap, topic);
 
   // Versions of each (match, window, team) row: events counted so far and when the file reached the disk.
   const versions = new Map<string, Array<{ events: number; onDiskMs: number }>>();
@@ -179,7 +180,6 @@ async function main(): Promise<void> {
   const { kafkaBootstrap: bootstrap } = await stackUp(config);
   const work = path.resolve(config.root, config.outputs, `bench-stream-${Date.now()}`);
   try {
-    const client = createKafkaClient(bootstrap);
     const steps = [];
     for (const rate of RATES) {
       // Each rate reads a topic of its own, holding the step's span plus its warm-up and a margin.
@@ -188,13 +188,12 @@ async function main(): Promise<void> {
       console.log(`rate ${rate}/s: preloading ${needed} synthetic events into ${topic} …`);
       const preloaded = await preload(bootstrap, topic, needed, path.join(work, `preload-${rate}`));
       const step = { ...(await throughputStep(bootstrap, topic, rate, path.join(work, `rate-${rate}`))), preloaded_events: preloaded };
-      await client.deleteTopic(topic).catch((error: unknown) => console.warn(`could not delete ${topic}: ${String(error)}`));
+      await deleteScratchTopic(bootstrap, topic);
       console.log(JSON.stringify(step));
       steps.push(step);
       // Higher rates cannot be sustained once one is not: stop climbing.
       if (!step.sustained) break;
     }
-    await client.close();
     const latencyRuns = [];
     for (const triggerMs of LATENCY_TRIGGERS_MS) {
       console.log(`latency at ${LATENCY_RATE} events/s, trigger ${triggerMs} ms: ${LATENCY_WARM_UP_S} s warm-up, then ${LATENCY_S} s measured …`);

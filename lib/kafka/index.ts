@@ -15,3 +15,4 @@ export {
 } from './client';
 export { brokerAnswersMetadata } from './health';
 export { partitionForKey } from './partitions';
+export { deleteScratchTopic } from './scratch-topic';
