@@ -29,10 +29,17 @@ they reach the state.
 
 End of a match and replays. After a "Half End" of period 2 or later the match may still go to extra
 time, so its state is kept until the watermark passes the last event time + ``end timeout``, then
-removed. A match without events for ``idle timeout`` of event time is removed as well. When an
-ended match receives an event whose index was already consumed and whose event time is later
-than the last one (the producer's loop rounds re-send the same match with later times), the match
-starts again from a fresh state with ``replay`` + 1.
+removed. A match without events for ``idle timeout`` of event time is removed as well.
+
+The producer's loop rounds send the same match again with its event times moved by at least the
+span of the data set (a match or more), so an event's *send* is told by its kick-off: event time
+minus match clock (minute, second), the same for every event of one send within a second or so.
+Events whose kick-off is more than ``ROUND_SEPARATION_MS`` later than the current send's start a
+new send: the current one is flushed (gaps skipped) and the match starts again from a fresh state
+with ``replay`` + 1; events of an earlier send are dropped. One batch may hold the end of one send
+and the start of the next (a few seconds of a fast replay): they are split by kick-off first and
+each is folded in index order, so the next send's first events are neither taken for duplicates
+of the current one nor held back behind them.
 """
 
 from __future__ import annotations
@@ -48,6 +55,11 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import DoubleType, IntegerType, LongType, StringType, StructField, StructType
 
 from pitchstream_jobs.features import EVENT_COLUMNS, FEATURE_NAMES, FEATURE_SET_VERSION, OUTCOMES, GameStateStepper
+from pitchstream_jobs.worker_imports import skip_unchanged_zip_rereads
+
+# The Python workers that run this module's pandas functions import it: from their second task on,
+# a task no longer starts by re-reading pyspark.zip (see pitchstream_jobs.worker_imports).
+skip_unchanged_zip_rereads()
 
 #: Columns of the events the stateful step reads (the feature module's projection plus keys and times).
 STREAM_EVENT_COLUMNS: Tuple[str, ...] = ("match_id", "home_team_id", "away_team_id", "id", "event_time") + tuple(
@@ -82,6 +94,8 @@ FEATURE_ROW_SCHEMA = StructType(
 END_PERIOD_FROM = 2
 DEFAULT_END_TIMEOUT_MS = 5 * 60_000
 DEFAULT_IDLE_TIMEOUT_MS = 60 * 60_000
+#: Kick-offs (event time − match clock) further apart than this are different sends of a match.
+ROUND_SEPARATION_MS = 30 * 60_000
 
 
 class LwpModelMismatchError(Exception):
@@ -137,6 +151,7 @@ class MatchStream:
         self.pending: Dict[int, Dict[str, Any]] = {}
         self.ended = False
         self.last_event_time_ms = 0
+        self.kickoff_ms: Optional[int] = None  # of the send being folded (see the module docstring)
 
     # -- serialisation -------------------------------------------------------------------------
     def to_json(self) -> str:
@@ -150,6 +165,7 @@ class MatchStream:
                 "pending": list(self.pending.values()),
                 "ended": self.ended,
                 "last_event_time_ms": self.last_event_time_ms,
+                "kickoff_ms": self.kickoff_ms,
             },
             default=_json_default,
         )
@@ -164,28 +180,33 @@ class MatchStream:
         stream.pending = {int(event["index"]): event for event in record["pending"]}
         stream.ended = bool(record["ended"])
         stream.last_event_time_ms = int(record["last_event_time_ms"])
+        stream.kickoff_ms = _int(record.get("kickoff_ms"))  # absent in a checkpoint of an older version
         return stream
 
     # -- folding events ------------------------------------------------------------------------
     def add(self, events: Sequence[Dict[str, Any]], match_id: int, now_ms: int) -> List[Dict[str, Any]]:
         """Takes a batch of this match's events (any order); returns the feature rows of the states they complete."""
         rows: List[Dict[str, Any]] = []
-        for event in sorted(events, key=lambda e: int(e["index"])):
-            index = int(event["index"])
-            if index < self.next_index:
-                if self.ended and int(event["event_time_ms"]) > self.last_event_time_ms:
-                    rows.extend(self.flush(match_id, now_ms, skip_gaps=True))
-                    self._start_replay()
-                else:
-                    continue  # a duplicate of a consumed event (a replayed Kafka record)
-            self.pending.setdefault(index, event)
-        rows.extend(self.flush(match_id, now_ms, skip_gaps=False))
+        for send_kickoff_ms, send in _sends(events):
+            if self.kickoff_ms is None:
+                self.kickoff_ms = send_kickoff_ms
+            elif send_kickoff_ms < self.kickoff_ms - ROUND_SEPARATION_MS:
+                continue  # a late record of an earlier send
+            elif send_kickoff_ms > self.kickoff_ms + ROUND_SEPARATION_MS:
+                rows.extend(self.flush(match_id, now_ms, skip_gaps=True))
+                self._start_replay(send_kickoff_ms)
+            for event in send:
+                index = int(event["index"])
+                if index >= self.next_index:
+                    self.pending.setdefault(index, event)  # else a duplicate of a consumed event (a replayed Kafka record)
+            rows.extend(self.flush(match_id, now_ms, skip_gaps=False))
         return rows
 
-    def _start_replay(self) -> None:
+    def _start_replay(self, kickoff_ms: int) -> None:
         replay = self.replay + 1
         self.__init__(self.home_team_id, self.away_team_id)  # type: ignore[misc]
         self.replay = replay
+        self.kickoff_ms = kickoff_ms
 
     def flush(self, match_id: int, now_ms: int, skip_gaps: bool) -> List[Dict[str, Any]]:
         """Consumes the pending events in index order: up to the first gap, or all of them with skip_gaps."""
@@ -240,6 +261,23 @@ class MatchStream:
         return self.last_event_time_ms + (end_timeout_ms if self.ended else idle_timeout_ms)
 
 
+def kickoff_ms(event: Mapping[str, Any]) -> int:
+    """The kick-off an event was sent for: its event time minus its match clock."""
+    return int(event["event_time_ms"]) - (int(event["minute"]) * 60 + int(event["second"])) * 1000
+
+
+def _sends(events: Sequence[Dict[str, Any]]) -> List[Tuple[int, List[Dict[str, Any]]]]:
+    """A batch's events split into sends (kick-offs within ROUND_SEPARATION_MS), in kick-off order, each in index order."""
+    sends: List[Tuple[int, List[Dict[str, Any]]]] = []
+    for event in sorted(events, key=kickoff_ms):
+        kickoff = kickoff_ms(event)
+        if sends and kickoff - sends[-1][0] <= ROUND_SEPARATION_MS:
+            sends[-1][1].append(event)
+        else:
+            sends.append((kickoff, [event]))
+    return [(kickoff, sorted(send, key=lambda e: int(e["index"]))) for kickoff, send in sends]
+
+
 def _epoch_ms(column: pd.Series) -> pd.Series:
     return pd.to_datetime(column, utc=True).astype("datetime64[ms, UTC]").astype("int64")
 
@@ -253,10 +291,13 @@ def _json_default(value: Any) -> Any:
 
 def _records(frame: pd.DataFrame) -> List[Dict[str, Any]]:
     """Events of a pandas batch as dicts (as applyInPandas hands them to training), times as epoch ms."""
-    frame = frame.copy()
-    frame["event_time_ms"] = _epoch_ms(frame.pop("event_time"))
-    frame["kafka_timestamp_ms"] = _epoch_ms(frame.pop("kafka_timestamp"))
-    return frame.to_dict("records")
+    # Column by column with tolist (Python scalars, as to_dict gives), then zipped: a few times faster
+    # than DataFrame.to_dict("records"), which boxes every value on its own.
+    columns = {name: frame[name].tolist() for name in frame.columns if name not in ("event_time", "kafka_timestamp")}
+    columns["event_time_ms"] = _epoch_ms(frame["event_time"]).tolist()
+    columns["kafka_timestamp_ms"] = _epoch_ms(frame["kafka_timestamp"]).tolist()
+    names = list(columns)
+    return [dict(zip(names, values)) for values in zip(*columns.values())]
 
 
 def match_state_function(end_timeout_ms: int = DEFAULT_END_TIMEOUT_MS, idle_timeout_ms: int = DEFAULT_IDLE_TIMEOUT_MS):

@@ -30,6 +30,11 @@ from pyspark.sql.types import (
 )
 
 from pitchstream_jobs.features import EVENT_COLUMNS, FEATURE_NAMES, game_state_rows, result_label
+from pitchstream_jobs.worker_imports import skip_unchanged_zip_rereads
+
+# The Python workers that run this module's pandas functions import it: from their second task on,
+# a task no longer starts by re-reading pyspark.zip (see pitchstream_jobs.worker_imports).
+skip_unchanged_zip_rereads()
 
 MATCHES_SCHEMA = StructType(
     [

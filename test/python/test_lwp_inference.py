@@ -5,6 +5,7 @@ Run: PYTHONPATH=jobs .pitchstream/venv/bin/python -m unittest discover -s test/p
 
 from __future__ import annotations
 
+import json
 import random
 import unittest
 
@@ -108,6 +109,34 @@ class MatchStreamTest(unittest.TestCase):
         again = stream.add(later, MATCH_ID, 0)
         self.assertEqual({r["replay"] for r in again}, {1})
         self.assertEqual(comparable(again), comparable(rows))
+
+    def test_a_batch_holding_the_end_of_one_send_and_the_start_of_the_next_folds_both_in_order(self) -> None:
+        # The producer's loop rounds: the next send's first events arrive in the batch that ends this one.
+        events = match_events()
+        first, rest = events[:-5], events[-5:]
+        later = [dict(e, event_time_ms=e["event_time_ms"] + 10_000_000) for e in events]
+        rows, stream = stream_states([first, rest + later[:30], later[30:]])
+        sends = [[r for r in rows if r["replay"] == replay] for replay in (0, 1)]
+        self.assertEqual(comparable(sends[0]), comparable(batch_states(events)))
+        self.assertEqual(comparable(sends[1]), comparable(batch_states(events)))
+        self.assertEqual((stream.replay, stream.pending, stream.next_index), (1, {}, len(events) + 1))
+
+    def test_a_new_send_is_told_by_its_kickoff_even_before_the_last_one_ended_and_late_records_of_it_are_dropped(self) -> None:
+        events = match_events()
+        later = [dict(e, event_time_ms=e["event_time_ms"] + 10_000_000) for e in events]
+        rows, stream = stream_states([events[:40], later[:20], events[40:60], later[20:]])
+        self.assertEqual([r["state_index"] for r in rows if r["replay"] == 1], [r["state_index"] for r in batch_states(events)])
+        self.assertFalse(any(r["replay"] == 0 and r["event_index"] > 40 for r in rows))
+        self.assertEqual(stream.pending, {})
+
+    def test_a_state_saved_without_a_kickoff_takes_the_next_events_as_its_send(self) -> None:
+        events = match_events()
+        rows, stream = stream_states([events[:30]])
+        record = json.loads(stream.to_json())
+        del record["kickoff_ms"]
+        restored = MatchStream.from_json(json.dumps(record))
+        rows += restored.add(events[30:], MATCH_ID, 0)
+        self.assertEqual(comparable(rows), comparable(batch_states(events)))
 
 
 class ModelMetadataTest(unittest.TestCase):
