@@ -46,7 +46,7 @@ from pitchstream_jobs.event_stream import configure_parsing_session, good_events
 from pitchstream_jobs.lwp_inference import (
     DEFAULT_END_TIMEOUT_MS,
     DEFAULT_IDLE_TIMEOUT_MS,
-    STREAM_EVENT_COLUMNS,
+    STREAM_EVENT_FIELDS,
     check_model_metadata,
     lwp_feature_rows,
     read_model_metadata,
@@ -105,7 +105,7 @@ def main(argv: Sequence[str]) -> None:
             model = PipelineModel.load(os.path.abspath(args.model_dir))  # once per driver, reused by every batch
 
         parsed = parse_event_records(read_kafka_stream(spark, args.bootstrap, args.topic, args.starting_offsets, args.max_offsets_per_trigger), schema)
-        events = stream_events(good_events(parsed, schema, [c for c in STREAM_EVENT_COLUMNS]), args.watermark_delay)
+        events = stream_events(good_events(parsed, schema, list(STREAM_EVENT_FIELDS)), args.watermark_delay)
         rows = lwp_feature_rows(events, args.end_timeout_ms, args.idle_timeout_ms)
         # Scored in the query itself: Spark plans the model with the query, not again in every batch.
         output = score_feature_rows(rows, model) if model is not None else rows

@@ -49,7 +49,7 @@ from pyspark.sql import functions as F
 from pitchstream_jobs import win_probability_metrics as wpm
 from pitchstream_jobs.arrow_io import write_arrow_ipc, write_json
 from pitchstream_jobs.contract import event_schema
-from pitchstream_jobs.features import FEATURE_NAMES, FEATURE_SET_VERSION, FEATURES, OUTCOMES, SCORE_TIME_FEATURES
+from pitchstream_jobs.features import EVENT_FIELDS, FEATURE_NAMES, FEATURE_SET_VERSION, FEATURES, OUTCOMES, SCORE_TIME_FEATURES
 from pitchstream_jobs.lwp_training import (
     calibrator_pipeline,
     check_split,
@@ -243,9 +243,7 @@ def main(argv: Sequence[str]) -> None:
         # -- load: the normalized events, parsed with the contract's schema, held in memory -------
         started = time.perf_counter()
         events = spark.read.schema(event_schema(args.schema)).json(args.events)
-        events = events.select("match_id", "home_team_id", "away_team_id", "index", "period", "minute", "second", "type", "team_id",
-                               "possession_team_id", "location", "end_location", "pass_outcome", "shot_xg", "shot_outcome", "card",
-                               "freeze_frame").persist(StorageLevel.MEMORY_AND_DISK)
+        events = events.select("match_id", "home_team_id", "away_team_id", *EVENT_FIELDS).persist(StorageLevel.MEMORY_AND_DISK)
         event_count = events.count()
         matches_pd = read_matches(spark, args.matches).toPandas()
         timings["load_spark_s"] = time.perf_counter() - started

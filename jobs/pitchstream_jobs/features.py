@@ -20,7 +20,8 @@ Conventions (docs/features.md has the table):
   x >= 80 (StatsBomb draws every team attacking towards x = 120).
 * Three-sixty: for each event of a side with a frame, the opponents seen goal-side of the ball
   (x greater than the actor's x); averaged per side over the frames seen so far. ``has_360`` is 0
-  until the first frame, and the 360 averages are 0 while it is.
+  until the first frame, and the 360 averages are 0 while it is. Spark counts them per event
+  (:func:`frame_opponents_goal_side`, through :func:`state_inputs`); the state adds the counts up.
 """
 
 from __future__ import annotations
@@ -74,8 +75,8 @@ FEATURE_NAMES: Tuple[str, ...] = tuple(name for name, _ in FEATURES)
 #: The score-and-time reference model's inputs (a subset of FEATURES plus one interaction).
 SCORE_TIME_FEATURES: Tuple[str, ...] = ("minute", "goal_diff", "goal_diff_x_time")
 
-#: The columns of an event the state reads (a projection of the event contract).
-EVENT_COLUMNS: Tuple[str, ...] = (
+#: The contract fields the state is computed from (a projection of the event contract).
+EVENT_FIELDS: Tuple[str, ...] = (
     "index",
     "period",
     "minute",
@@ -91,6 +92,49 @@ EVENT_COLUMNS: Tuple[str, ...] = (
     "card",
     "freeze_frame",
 )
+
+#: An event's three-sixty frame as the state reads it: the opponents in it goal-side of the ball
+#: (see frame_opponents_goal_side); null when the event has no frame or no location.
+FRAME_OPPONENTS_GOAL_SIDE = "frame_opponents_goal_side"
+
+#: The columns of an event the state reads (state_inputs): the fields, the frame reduced to one count.
+EVENT_COLUMNS: Tuple[str, ...] = tuple(name for name in EVENT_FIELDS if name != "freeze_frame") + (FRAME_OPPONENTS_GOAL_SIDE,)
+
+
+def frame_opponents_goal_side(freeze_frame: Any, location: Any) -> Any:
+    """Spark column: the players of the frame who are not teammates (teammate false or unknown) and
+    stand at a greater x than the event (a player without a location counts at x = 0); null when the
+    frame is null or empty or the event has no location.
+
+    Computed by Spark so that the frames (a list of players per event) never reach Python: the
+    state only adds this count up, and training and streaming both get it from state_inputs.
+    """
+    from pyspark.sql import functions as F
+
+    def player_x(player: Any) -> Any:
+        point = player["location"]
+        x, y = F.try_element_at(point, F.lit(1)), F.try_element_at(point, F.lit(2))
+        return F.when(x.isNotNull() & y.isNotNull(), x).otherwise(F.lit(0.0))
+
+    ball_x = F.try_element_at(location, F.lit(1))
+    goal_side = F.size(F.filter(freeze_frame, lambda p: ~F.coalesce(p["teammate"], F.lit(False)) & (player_x(p) > ball_x)))
+    return F.when(freeze_frame.isNotNull() & (F.size(freeze_frame) > 0) & _valid_point(location), goal_side)
+
+
+def _valid_point(point: Any) -> Any:
+    from pyspark.sql import functions as F
+
+    return point.isNotNull() & F.try_element_at(point, F.lit(1)).isNotNull() & F.try_element_at(point, F.lit(2)).isNotNull()
+
+
+def state_inputs(events: Any, *keep: str) -> Any:
+    """Spark DataFrame of events with the EVENT_FIELDS → the columns `keep` + EVENT_COLUMNS, what the
+    state folds: the one projection training (game_states_frame) and streaming (stream_events) use."""
+    from pyspark.sql import functions as F
+
+    frame = frame_opponents_goal_side(F.col("freeze_frame"), F.col("location")).alias(FRAME_OPPONENTS_GOAL_SIDE)
+    return events.select(*keep, *[name for name in EVENT_COLUMNS if name != FRAME_OPPONENTS_GOAL_SIDE], frame)
+
 
 #: Labels of the final result, in ordinal order (the RPS relies on it).
 OUTCOMES: Tuple[str, ...] = ("home_win", "draw", "away_win")
@@ -208,15 +252,10 @@ class MatchState:
         if kind in CARD_EVENT_TYPES and _field(event, "card") in RED_CARDS:
             self.red_cards[side] += 1
             triggers.append("red_card")
-        frame = _field(event, "freeze_frame")
-        location = _point(_field(event, "location"))
-        if frame is not None and location is not None and len(frame) > 0:
+        goal_side = _field(event, FRAME_OPPONENTS_GOAL_SIDE)
+        if not _missing(goal_side):
             self.frames[side] += 1
-            self.opponents_goal_side[side] += sum(
-                1
-                for player in frame
-                if not _field(player, "teammate") and (_point(_field(player, "location")) or (0.0, 0.0))[0] > location[0]
-            )
+            self.opponents_goal_side[side] += int(goal_side)
         return triggers
 
     # -- reading features --------------------------------------------------------------------

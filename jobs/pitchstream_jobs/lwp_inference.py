@@ -54,17 +54,18 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import DoubleType, IntegerType, LongType, StringType, StructField, StructType
 
-from pitchstream_jobs.features import EVENT_COLUMNS, FEATURE_NAMES, FEATURE_SET_VERSION, OUTCOMES, GameStateStepper
+from pitchstream_jobs.features import EVENT_FIELDS, FEATURE_NAMES, FEATURE_SET_VERSION, OUTCOMES, GameStateStepper, state_inputs
 from pitchstream_jobs.worker_imports import skip_unchanged_zip_rereads
 
 # The Python workers that run this module's pandas functions import it: from their second task on,
 # a task no longer starts by re-reading pyspark.zip (see pitchstream_jobs.worker_imports).
 skip_unchanged_zip_rereads()
 
-#: Columns of the events the stateful step reads (the feature module's projection plus keys and times).
-STREAM_EVENT_COLUMNS: Tuple[str, ...] = ("match_id", "home_team_id", "away_team_id", "id", "event_time") + tuple(
-    c for c in EVENT_COLUMNS
-)
+#: The keys and times the stateful step reads besides the feature module's state inputs.
+STREAM_KEY_COLUMNS: Tuple[str, ...] = ("match_id", "home_team_id", "away_team_id", "id", "event_time")
+
+#: The contract fields the job takes from the good events: the keys and the feature module's EVENT_FIELDS.
+STREAM_EVENT_FIELDS: Tuple[str, ...] = STREAM_KEY_COLUMNS + EVENT_FIELDS
 
 #: The probability columns the scored output adds, in OUTCOMES order.
 PROBABILITY_COLUMNS: Tuple[str, ...] = tuple(f"p_{outcome}" for outcome in OUTCOMES)
@@ -336,8 +337,9 @@ def match_state_function(end_timeout_ms: int = DEFAULT_END_TIMEOUT_MS, idle_time
 
 
 def stream_events(good: DataFrame, watermark_delay: str) -> DataFrame:
-    """The good events the stateful step needs, with a watermark on event_time."""
-    return good.select(*STREAM_EVENT_COLUMNS, "kafka_timestamp").withWatermark("event_time", watermark_delay)
+    """The good events (with STREAM_EVENT_FIELDS) as the stateful step reads them: the keys and the
+    feature module's state inputs (the training's projection), with a watermark on event_time."""
+    return state_inputs(good, *STREAM_KEY_COLUMNS, "kafka_timestamp").withWatermark("event_time", watermark_delay)
 
 
 def lwp_feature_rows(

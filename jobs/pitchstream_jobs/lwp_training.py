@@ -29,7 +29,7 @@ from pyspark.sql.types import (
     StructType,
 )
 
-from pitchstream_jobs.features import EVENT_COLUMNS, FEATURE_NAMES, game_state_rows, result_label
+from pitchstream_jobs.features import FEATURE_NAMES, game_state_rows, result_label, state_inputs
 from pitchstream_jobs.worker_imports import skip_unchanged_zip_rereads
 
 # The Python workers that run this module's pandas functions import it: from their second task on,
@@ -68,8 +68,8 @@ def read_matches(spark: SparkSession, path: str) -> DataFrame:
 
 
 def event_projection(events: DataFrame) -> DataFrame:
-    """Only the contract fields the features read, plus the match keys."""
-    return events.select("match_id", "home_team_id", "away_team_id", *[c for c in EVENT_COLUMNS])
+    """What the state folds (features.state_inputs), plus the match keys."""
+    return state_inputs(events, "match_id", "home_team_id", "away_team_id")
 
 
 def _states_of_match(pdf: pd.DataFrame) -> pd.DataFrame:

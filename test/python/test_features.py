@@ -30,7 +30,7 @@ def event(index, period, minute, second, kind, team, possession_team=None, **fie
         "shot_xg": None,
         "shot_outcome": None,
         "card": None,
-        "freeze_frame": None,
+        "frame_opponents_goal_side": None,
     }
     base.update(fields)
     return base
@@ -104,13 +104,9 @@ class MatchStateTest(unittest.TestCase):
         state = MatchState(HOME, AWAY)
         state.update(MATCH[1])
         self.assertEqual(state.features()["has_360"], 0.0)
-        frame = [
-            {"location": [60.0, 40.0], "teammate": False, "actor": False, "keeper": False},
-            {"location": [90.0, 40.0], "teammate": False, "actor": False, "keeper": False},
-            {"location": [100.0, 40.0], "teammate": False, "actor": False, "keeper": True},
-            {"location": [95.0, 40.0], "teammate": True, "actor": False, "keeper": False},
-        ]
-        state.update(event(3, 1, 0, 20, "Carry", HOME, location=[70.0, 40.0], freeze_frame=frame))
+        # Two opponents goal-side in this frame (frame_opponents_goal_side, counted by Spark; tested in test_lwp_training).
+        state.update(event(3, 1, 0, 20, "Carry", HOME, location=[70.0, 40.0], frame_opponents_goal_side=2))
+        state.update(event(4, 1, 0, 25, "Carry", HOME, location=[70.0, 40.0], frame_opponents_goal_side=float("nan")))  # no frame
         values = state.features()
         self.assertEqual(values["has_360"], 1.0)
         self.assertEqual(values["home_360_opponents_goal_side"], 2.0)

@@ -20,7 +20,7 @@ def event(index, period, minute, second, kind, team, **fields):
     base = {
         "match_id": MATCH_ID, "home_team_id": HOME, "away_team_id": AWAY, "id": f"e{index}", "index": index, "period": period,
         "minute": minute, "second": second, "type": kind, "team_id": team, "possession_team_id": team, "location": None,
-        "end_location": None, "pass_outcome": None, "shot_xg": None, "shot_outcome": None, "card": None, "freeze_frame": None,
+        "end_location": None, "pass_outcome": None, "shot_xg": None, "shot_outcome": None, "card": None, "frame_opponents_goal_side": None,
         "event_time_ms": T0 + (minute * 60 + second) * 1000, "kafka_timestamp_ms": T0,
     }
     base.update(fields)
@@ -35,7 +35,7 @@ def match_events():
             rows.append(event(len(rows) + 1, 1, minute, 30, "Shot", HOME, shot_xg=0.4, shot_outcome="Goal"))
         if minute == 30:
             rows.append(event(len(rows) + 1, 1, minute, 40, "Foul Committed", AWAY, card="Red Card",
-                              freeze_frame=[{"teammate": False, "location": [90.0, 30.0]}], location=[60.0, 30.0]))
+                              frame_opponents_goal_side=1, location=[60.0, 30.0]))
     rows.append(event(len(rows) + 1, 1, 47, 0, "Half End", HOME))
     rows.append(event(len(rows) + 1, 2, 45, 0, "Half Start", AWAY))
     for minute in range(45, 93):
