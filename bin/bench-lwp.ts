@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench:lwp`: how fast stream_lwp keeps up on this machine with and without the model, and its latency;
-// writes reports/bench-lwp.json. A benchmark, not a test: run it on a quiet machine (about 15 minutes).
+// writes reports/bench-lwp.json. A benchmark, not a test: run it on a quiet machine (about 20 minutes).
 //
 // Model: the one at models/lwp_model when present, else a small forest trained first on synthetic matches
 // (ensureLwpModel). Throughput: for each offered rate R a topic is preloaded with synthetic events (three-sixty
@@ -8,8 +8,8 @@
 // once with the model and once without (state and features only). R is sustained when the process rate keeps
 // up (≥ 95 % of R) and the batch duration p95 stays within the trigger; climbing stops at the first rate the
 // run with the model does not sustain. model_overhead_ratio = batch duration p50 with the model / without, at
-// the same rate. Latency: the job first reads a preloaded warm-up (3 batches' worth), then a live producer
-// sends at 4,096 events/s (and at the highest sustained rate) while the job runs; after LATENCY_WARM_UP_S, per
+// the same rate. Each run is measured after a warm-up of BENCH_WARM_UP_S (30 s) from its first batch.
+// Latency: the job first reads a preloaded warm-up (3 batches' worth), then a live producer sends at 4,096 events/s (and at the highest sustained rate) while the job runs; after LATENCY_WARM_UP_S, per
 // state emitted for an event produced in the next BENCH_LATENCY_S seconds: Kafka timestamp of its triggering
 // event → its Arrow file written.
 import fs from 'node:fs';
@@ -22,16 +22,17 @@ import { produceEvents } from '../lib/producer';
 import { runningServices, stackDown, stackUp } from '../lib/stack';
 import { readQueryProgress, waitForRecords, type QueryProgress } from '../lib/streaming';
 
-const RATES = (process.env.BENCH_RATES ?? '1024,2048,4096,8192,16384,24576').split(',').map(Number);
+const RATES = (process.env.BENCH_RATES ?? '2048,8192,16384,20480,24576').split(',').map(Number);
 const STEP_S = Number(process.env.BENCH_STEP_S ?? 60);
 const LATENCY_RATE = 4_096;
 const LATENCY_S = Number(process.env.BENCH_LATENCY_S ?? 40);
 const LATENCY_WARM_UP_S = Number(process.env.BENCH_LATENCY_WARM_UP_S ?? 20);
 const TRIGGER_MS = 2_000;
-const WARM_UP_BATCHES = 2;
+// A step's first half minute is slower (JVM start, first plans, JIT, Python workers): measured after this, as bench:stream does.
+const WARM_UP_S = Number(process.env.BENCH_WARM_UP_S ?? 30);
 const WATERMARK = '30 days';
 const SOURCE = { kind: 'synthetic' as const, matches: 8, seed: 11 };
-const STEP_CAP_MS = (STEP_S + 60) * 1000;
+const STEP_CAP_MS = (WARM_UP_S + STEP_S + 60) * 1000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const round = (value: number) => (Number.isFinite(value) ? Math.round(value) : null);
@@ -43,18 +44,25 @@ async function preload(bootstrap: string, topic: string, events: number, dir: st
   return (await producer.done).events;
 }
 
+/** The batches with records that started WARM_UP_S or more after the first one. */
+function afterWarmUp(all: QueryProgress[]): QueryProgress[] {
+  const batches = all.filter((p) => p.numInputRows > 0);
+  const from = (batches[0]?.timestampMs ?? 0) + WARM_UP_S * 1000;
+  return batches.filter((p) => p.timestampMs >= from);
+}
+
 async function throughputStep(bootstrap: string, topic: string, rate: number, modelDir: string | null, outputDir: string) {
   const perTrigger = Math.round((rate * TRIGGER_MS) / 1000);
   const run = await startLwpStream({ bootstrap, topic, outputDir, modelDir, startingOffsets: 'earliest', maxOffsetsPerTrigger: perTrigger, triggerMs: TRIGGER_MS, watermarkDelay: WATERMARK });
   const deadline = Date.now() + STEP_CAP_MS;
   for (;;) {
-    const progress = readQueryProgress(outputDir, LWP_QUERY).filter((p) => p.numInputRows > 0);
-    if (progress.length > WARM_UP_BATCHES && progress.at(-1)!.timestampMs - progress[WARM_UP_BATCHES]!.timestampMs >= STEP_S * 1000) break;
+    const steady = afterWarmUp(readQueryProgress(outputDir, LWP_QUERY));
+    if (steady.length > 0 && steady.at(-1)!.timestampMs - steady[0]!.timestampMs >= STEP_S * 1000) break;
     if (Date.now() > deadline) break;
     await sleep(500);
   }
   await run.stop();
-  const steady: QueryProgress[] = readQueryProgress(outputDir, LWP_QUERY).filter((p) => p.numInputRows > 0).slice(WARM_UP_BATCHES);
+  const steady: QueryProgress[] = afterWarmUp(readQueryProgress(outputDir, LWP_QUERY));
   const summary = summarizeLwpLatency(steady, []);
   const addBatch = steady.map((p) => p.durationsMs.addBatch ?? 0);
   return {
@@ -119,7 +127,7 @@ async function main(): Promise<void> {
     for (const rate of RATES) {
       // Each rate reads a topic of its own (both runs read it from the start).
       const topic = `bench-lwp-${rate}-${Date.now()}`;
-      const needed = Math.ceil((rate * (STEP_S * 1000 + (WARM_UP_BATCHES + 6) * TRIGGER_MS)) / 1000);
+      const needed = Math.ceil((rate * ((WARM_UP_S + STEP_S) * 1000 + 6 * TRIGGER_MS)) / 1000);
       console.log(`rate ${rate}/s: preloading ${needed} synthetic events into ${topic} …`);
       await preload(bootstrap, topic, needed, path.join(work, `preload-${rate}`));
       const withModel = await throughputStep(bootstrap, topic, rate, model.modelDir, path.join(work, `rate-${rate}-model`));
@@ -153,7 +161,7 @@ async function main(): Promise<void> {
       model: { dir: model.modelDir, data: model.metadata.data.description, feature_set_version: model.metadata.feature_set_version, hyper_parameters: (model.metadata as unknown as Record<string, unknown>).hyper_parameters },
       method:
         `throughput: per offered rate R a preloaded topic (4 partitions), processing-time trigger ${TRIGGER_MS} ms, maxOffsetsPerTrigger = R × ${TRIGGER_MS / 1000} s, ` +
-        `each run measured over up to ${STEP_S} s after ${WARM_UP_BATCHES} warm-up batches (${STEP_CAP_MS / 1000} s wall-clock cap), with and without the model; ` +
+        `each run measured over up to ${STEP_S} s after a warm-up of ${WARM_UP_S} s from its first batch (${STEP_CAP_MS / 1000} s wall-clock cap), with and without the model; ` +
         `sustained = process rate ≥ 95 % of offered and batch duration p95 ≤ ${TRIGGER_MS} ms; climbing stops at the first rate the model run does not sustain. ` +
         `latency: after a preloaded warm-up, live producer; ${LATENCY_WARM_UP_S} s more warm-up, then per state emitted for an event produced in the next ${LATENCY_S} s, Kafka timestamp of its triggering event → Arrow file written; trigger as soon as possible. ` +
         `watermark delay ${WATERMARK} (synthetic matches are dated on consecutive days); one state partition per core (statefulStreamingConf).`,
