@@ -6,13 +6,12 @@ Run: PYTHONPATH=jobs .pitchstream/venv/bin/python -m unittest discover -s test/p
 
 from __future__ import annotations
 
-import os
-import sys
 import unittest
 
 import numpy as np
 import pandas as pd
 
+from local_spark import LocalSparkTestCase
 from pitchstream_jobs import win_probability_metrics as wpm
 from pitchstream_jobs.lwp_training import TrainingSplitError, calibrator_pipeline, check_split, choose_split, hold_out_calibration
 
@@ -97,24 +96,7 @@ def miscalibrated_states(count: int, seed: int) -> pd.DataFrame:
     return pd.DataFrame({"minute": minute, "label": labels.astype(float), "p0": forecast[:, 0], "p1": forecast[:, 1], "p2": forecast[:, 2]})
 
 
-class CalibratorTest(unittest.TestCase):
-    spark = None
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        from pyspark.sql import SparkSession
-
-        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-        cls.spark = (
-            SparkSession.builder.master("local[1]").appName("test_lwp_training").config("spark.sql.shuffle.partitions", "1")
-            .config("spark.ui.enabled", "false").getOrCreate()
-        )
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        if cls.spark is not None:
-            cls.spark.stop()
-
+class CalibratorTest(LocalSparkTestCase):
     def frame(self, pdf: pd.DataFrame):
         from pyspark.ml.functions import array_to_vector
         from pyspark.sql import functions as F

@@ -8,10 +8,9 @@ Run: PYTHONPATH=jobs .pitchstream/venv/bin/python -m unittest discover -s test/p
 from __future__ import annotations
 
 import json
-import os
-import sys
 import unittest
 
+from local_spark import LocalSparkTestCase
 from pitchstream_jobs.contract import event_schema
 from pitchstream_jobs.features import EVENT_COLUMNS, EVENT_FIELDS, FRAME_OPPONENTS_GOAL_SIDE, state_inputs
 
@@ -20,24 +19,7 @@ def player(location, teammate=False):
     return {"location": location, "teammate": teammate, "actor": False, "keeper": False}
 
 
-class StateInputsTest(unittest.TestCase):
-    spark = None
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        from pyspark.sql import SparkSession
-
-        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-        cls.spark = (
-            SparkSession.builder.master("local[1]").appName("test_state_inputs").config("spark.sql.shuffle.partitions", "1")
-            .config("spark.ui.enabled", "false").getOrCreate()
-        )
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        if cls.spark is not None:
-            cls.spark.stop()
-
+class StateInputsTest(LocalSparkTestCase):
     def counts(self, rows):
         """(location, freeze_frame) per event → the state's frame count per event, in order."""
         from pyspark.sql import functions as F
