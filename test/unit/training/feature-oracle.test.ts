@@ -1,5 +1,6 @@
-// The Python feature module (jobs/pitchstream_jobs/features.py) against an independent TypeScript
-// computation from the normalized events of real matches. The oracle below does not fold events one
+// The Python feature module (jobs/pitchstream_jobs/features.py), run as training runs it (Spark:
+// state_inputs, then game_states per match), against an independent TypeScript computation from the
+// normalized events of real matches. The oracle below does not fold events one
 // by one: each game state's features are aggregated afresh from the prefix of events it has seen,
 // following the definitions of docs/features.md.
 import { execFileSync } from 'node:child_process';
@@ -118,24 +119,35 @@ function oracleStates(all: MatchEvent[], match: { home: number; away: number }):
   return states;
 }
 
-function pythonStates(events: MatchEvent[], home: number, away: number): State[] {
+/**
+ * The game states the training computes for these events: the contract's schema, then
+ * lwp_training.game_states_frame (the feature module's state_inputs in Spark, game_states per match).
+ */
+function pythonStates(events: MatchEvent[]): State[] {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pitchstream-features-'));
   try {
-    const file = path.join(dir, 'events.json');
-    fs.writeFileSync(file, JSON.stringify(events));
+    const file = path.join(dir, 'events.ndjson');
+    const out = path.join(dir, 'states.json');
+    fs.writeFileSync(file, events.map((event) => JSON.stringify(event)).join('\n'));
     const script = [
-      'import json, sys',
-      'from pitchstream_jobs.features import game_states',
-      'events = json.load(open(sys.argv[1]))',
-      'print(json.dumps(list(game_states(events, int(sys.argv[2]), int(sys.argv[3])))))',
+      'import json, os, sys',
+      'os.environ["PYSPARK_PYTHON"] = sys.executable',
+      'from pyspark.sql import SparkSession',
+      'from pitchstream_jobs.contract import event_schema',
+      'from pitchstream_jobs.lwp_training import game_states_frame',
+      'spark = (SparkSession.builder.master("local[1]").config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "1")',
+      '         .config("spark.sql.session.timeZone", "UTC").getOrCreate())',
+      'states = game_states_frame(spark.read.schema(event_schema()).json(sys.argv[1])).drop("match_id").orderBy("state_index")',
+      'json.dump([row.asDict() for row in states.collect()], open(sys.argv[2], "w"))',
+      'spark.stop()',
     ].join('\n');
-    const output = execFileSync(python, ['-c', script, file, String(home), String(away)], {
-      encoding: 'utf8',
+    execFileSync(python, ['-c', script, file, out], {
+      stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, PYTHONPATH: path.join(projectRoot(), 'jobs') },
       maxBuffer: 64 * 1024 * 1024,
-      timeout: 60_000,
+      timeout: 110_000,
     });
-    return JSON.parse(output) as State[];
+    return JSON.parse(fs.readFileSync(out, 'utf8')) as State[];
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -159,7 +171,7 @@ describe.skipIf(skipReason !== undefined)('the feature module against an indepen
     const match = (await reader.matchList(11, 90)).find((listed) => listed.eventsAvailable && listed.homeScore + listed.awayScore >= 3)!;
     const events = await reader.events(match.matchId);
     const expected = oracleStates(events, { home: match.homeTeamId, away: match.awayTeamId });
-    expectSameStates(pythonStates(events, match.homeTeamId, match.awayTeamId), expected);
+    expectSameStates(pythonStates(events), expected);
     // The oracle's last state has the final score: the goal definition agrees with the match list.
     const goalsSeen = expected.filter((state) => state.trigger === 'goal').length;
     expect(goalsSeen).toBe(match.homeScore + match.awayScore);
@@ -172,6 +184,6 @@ describe.skipIf(skipReason !== undefined)('the feature module against an indepen
     const events = await reader.events(match.matchId);
     const expected = oracleStates(events, { home: match.homeTeamId, away: match.awayTeamId });
     expect(expected.some((state) => state.has_360 === 1 && (state.home_360_opponents_goal_side as number) > 0)).toBe(true);
-    expectSameStates(pythonStates(events, match.homeTeamId, match.awayTeamId), expected);
+    expectSameStates(pythonStates(events), expected);
   });
 });
