@@ -60,7 +60,10 @@ describe('npm run bench', () => {
       expect(row.stream!.batches).toBeGreaterThanOrEqual(2);
       for (const [figure, value] of Object.entries(row.figures)) {
         expect(value, `${id} ${figure}`).not.toBeNull();
-        expect(value!, `${id} ${figure}`).toBeGreaterThan(0);
+        // A run this small may see no garbage collection inside its tasks (measured: 0 ms): GC time is
+        // measured when it is 0 or more; every other figure is a positive rate, duration or size.
+        if (figure === 'gc_time_s') expect(value!, `${id} ${figure}`).toBeGreaterThanOrEqual(0);
+        else expect(value!, `${id} ${figure}`).toBeGreaterThan(0);
       }
       expect(row.training!.rps).toBeGreaterThan(0);
       expect(row.training!.rps).toBeLessThan(0.5);
