@@ -36,7 +36,15 @@ export const EVENT_FIELDS = [
   { name: 'home_team_id', type: 'integer', nullable: false, description: 'Home team of the match.' },
   { name: 'away_team_id', type: 'integer', nullable: false, description: 'Away team of the match.' },
   { name: 'synthetic', type: 'boolean', nullable: false, description: 'True for events of a match made by lib/synthetic.' },
-  { name: 'id', type: 'string', nullable: false, description: 'Event uuid (the key three-sixty frames refer to).' },
+  {
+    name: 'round',
+    type: 'integer',
+    nullable: true,
+    description:
+      'Loop round of the replay that sent the event: 0 for the first send of the data set, r for its r-th re-send (new ids, event times moved on). ' +
+      'Consumers tell the sends of a match apart by it. Null or absent (a producer without loop rounds) reads as 0.',
+  },
+  { name: 'id', type: 'string', nullable: false, description: 'Event uuid (the key three-sixty frames refer to; a re-send carries a uuid v5 of it).' },
   { name: 'index', type: 'integer', nullable: false, description: 'Order of the event in its match, 1..N.' },
   { name: 'period', type: 'integer', nullable: false, description: '1, 2 halves; 3, 4 extra time; 5 penalty shoot-out.' },
   { name: 'timestamp', type: 'string', nullable: false, description: 'Time within the period, "HH:MM:SS.mmm", restarting at 0 each period.' },
@@ -48,7 +56,8 @@ export const EVENT_FIELDS = [
     nullable: false,
     description:
       'Wall-clock instant (ISO 8601, UTC): kick-off (match_date + kick_off read as UTC) + period offset (0, 45, 90, 105, 120 min) + timestamp. ' +
-      'Non-decreasing within a period: an event stamped earlier than one before it (a StatsBomb artefact on a few Ball Receipt* and Half End events) takes the time of the latest earlier event.',
+      'Non-decreasing within a period: an event stamped earlier than one before it (a StatsBomb artefact on a few Ball Receipt* and Half End events) takes the time of the latest earlier event. ' +
+      'A replay may move a match\'s times by whole minutes, all its events alike: loop rounds, and the producer\'s one time axis per run (matches sent side by side kick off together).',
   },
   { name: 'type', type: 'string', nullable: false, description: 'Event type name (Pass, Carry, Shot, Pressure, Duel, …).' },
   { name: 'team_id', type: 'integer', nullable: false, description: 'Team of the event.' },

@@ -49,6 +49,7 @@ export function normalizeEvents(match: MatchInfo, events: readonly RawEvent[], f
       home_team_id: match.homeTeamId,
       away_team_id: match.awayTeamId,
       synthetic: match.synthetic,
+      round: 0,
       id: event.id,
       index: event.index,
       period: event.period,

@@ -77,8 +77,11 @@ export function isoTimeUtc(ms: number): string {
   return `${year}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}T${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[seconds]}.${THREE_DIGITS[rest - seconds * 1_000]}Z`;
 }
 
-/** The event as round r sends it: the same record, with the round's id and shifted event_time. */
+/**
+ * The event as round r sends it, its event time moved by shiftMs (the round's shift plus the match's place on the run's
+ * time axis): the same record with the round number and the round's id.
+ */
 export function eventForRound(event: MatchEvent, round: number, shiftMs: number): MatchEvent {
-  if (round === 0) return event;
-  return { ...event, id: roundEventId(event.id, round), event_time: isoTimeUtc(Date.parse(event.event_time) + shiftMs) };
+  if (round === 0 && shiftMs === 0) return event.round === 0 ? event : { ...event, round: 0 };
+  return { ...event, round, id: roundEventId(event.id, round), event_time: isoTimeUtc(Date.parse(event.event_time) + shiftMs) };
 }

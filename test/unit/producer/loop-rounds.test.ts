@@ -30,10 +30,12 @@ describe('loop rounds', () => {
     for (const ms of samples) expect(isoTimeUtc(ms)).toBe(new Date(ms).toISOString());
   });
 
-  it('changes only id and event_time of a replayed event', () => {
-    const event = { id: 'e1', event_time: '2020-01-01T00:00:00.000Z', match_id: 7, index: 1 } as unknown as MatchEvent;
+  it('changes only round, id and event_time of a replayed event, and keeps the contract order of its fields', () => {
+    const event = { match_id: 7, round: 0, id: 'e1', index: 1, event_time: '2020-01-01T00:00:00.000Z' } as unknown as MatchEvent;
     expect(eventForRound(event, 0, 0)).toBe(event);
-    expect(eventForRound(event, 1, 61_000)).toEqual({ ...event, id: roundEventId('e1', 1), event_time: '2020-01-01T00:01:01.000Z' });
+    expect(eventForRound(event, 1, 61_000)).toEqual({ ...event, round: 1, id: roundEventId('e1', 1), event_time: '2020-01-01T00:01:01.000Z' });
     expect(Object.keys(eventForRound(event, 1, 61_000))).toEqual(Object.keys(event));
+    // An event handed in without its round (a caller's own records) is sent as round 0.
+    expect(eventForRound({ ...event, round: null }, 0, 0).round).toBe(0);
   });
 });
