@@ -19,4 +19,5 @@ export {
 export { fixedRateDueCount, fixedRateDueMs, lagEvents, matchClockDueMs, monotonicClockMs } from './pacing';
 export { produceEvents, type ProduceHandle, type ProduceSummary, type SkippedFile } from './produce-events';
 export { interleaveByMatchClock, interleaveInChunks, sequentialPlan, type MatchEvents, type PlannedEvent } from './send-plan';
+export { createTimeline, type Timeline, type TimelineGroup } from './timeline';
 export { createStatsTracker, formatProduceProgress, type ProduceStats, type StatsTracker } from './stats';

@@ -4,14 +4,18 @@
 // Message value: the normalized event as JSON, fields in the contract's order (contracts/event.schema.json).
 // Message timestamp: the produce time, not event_time. StatsBomb event times lie years back, and a topic's
 // retention.ms counts from record timestamps, so the broker would delete them at once; downstream windows read
-// event_time from the value. Loop rounds: the contract has no round field, so round r ≥ 1 carries
-// id = uuid v5(ROUND_ID_NAMESPACE, "<id>:r<r>") and event_time + r × (span of round 0's event times + loopGapMs).
+// event_time from the value. One time axis per run (timeline.ts): matches sent side by side kick off together and no
+// send starts before the one before it ended (a stream's one watermark would drop the earlier-dated match as late), in
+// whole minutes; a run in kick-off order, one match at a time, keeps the data's times. Loop rounds: round r ≥ 1 carries
+// round = r (the field consumers tell sends apart by), id = uuid v5(ROUND_ID_NAMESPACE, "<id>:r<r>") and
+// event_time + r × (span of round 0's event times + loopGapMs).
 import { performance } from 'node:perf_hooks';
 import type { MatchInfo } from '../data';
 import { isPitchstreamError } from '../errors';
 import { createKafkaClient, partitionForKey, type EventProducer, type KafkaClient, type MessageBatch } from '../kafka';
 import { openMatchFeed, type BadFile, type LoadedMatch, type SourceItem } from './event-source';
 import { eventForRound, roundShiftMs } from './loop-rounds';
+import { createTimeline } from './timeline';
 import { createManifestTally, writeManifest, type ManifestFile } from './manifest';
 import { resolveProduceOptions, type ProduceOptions, type ResolvedProduceOptions } from './options';
 import { fixedRateDueCount, fixedRateDueMs, lagEvents as lagBehind, matchClockDueMs } from './pacing';
@@ -88,6 +92,8 @@ export function produceEvents(options: ProduceOptions): ProduceHandle {
   let sendFailure: unknown;
   let paceStartMs: number | undefined;
   let lagNow: (atMs: number) => { events: number; ms: number } | null = () => (settings.rate.kind === 'max' ? null : { events: 0, ms: 0 });
+  const timeline = createTimeline(settings.loopGapMs);
+  const placedOffsetMs = new Map<number, number>();
   let dataMinMs = Infinity;
   let dataMaxMs = -Infinity;
   let sourceLabel = '';
@@ -161,7 +167,7 @@ export function produceEvents(options: ProduceOptions): ProduceHandle {
     const end = Math.min(plan.length, from + count);
     for (let i = from; i < end; i += 1) {
       const entry = plan[i]!;
-      const event = eventForRound(entry.event, round, shiftMs);
+      const event = eventForRound(entry.event, round, shiftMs + (placedOffsetMs.get(entry.match.matchId) ?? 0));
       const key = matchKey(entry.match);
       // The JSON string is encoded once, into the batch, and not kept.
       const valueBytes = batch.outgoing.add(key, JSON.stringify(event), partitionOf(entry.match.matchId, key, partitions));
@@ -277,6 +283,11 @@ export function produceEvents(options: ProduceOptions): ProduceHandle {
     }
   }
 
+  /** Places a send on the run's time axis in round 0; later rounds reuse its places (their own shift moves them all). */
+  function place(group: readonly LoadedMatch[]): void {
+    if (round === 0) for (const [matchId, offsetMs] of timeline.place(group)) placedOffsetMs.set(matchId, offsetMs);
+  }
+
   async function sendRounds(producer: EventProducer, feed: Awaited<ReturnType<typeof openMatchFeed>>, partitions: number): Promise<void> {
     for (round = 0; round < settings.rounds && !stopping; round += 1) {
       const handedBefore = handedEvents;
@@ -288,11 +299,13 @@ export function produceEvents(options: ProduceOptions): ProduceHandle {
           const match = loadedOrThrow(item);
           if (match) loaded.push(match);
         }
+        place(loaded);
         await sendPlan(producer, interleaveByMatchClock(loaded), shiftMs, partitions);
       } else {
         let group: LoadedMatch[] = [];
         const sendGroup = async (): Promise<void> => {
           const plan = group.length === 1 ? sequentialPlan(group[0]!) : interleaveInChunks(group, SIDE_BY_SIDE_CHUNK_EVENTS);
+          place(group);
           group = [];
           await sendPlan(producer, plan, shiftMs, partitions);
         };
