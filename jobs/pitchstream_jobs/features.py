@@ -15,7 +15,9 @@ Conventions (docs/features.md has the table):
 * Played time: seconds played so far, summed over periods (a period's length is its last event's
   time within it), so that "the last 10 minutes" crosses half-time correctly.
 * Possession: the time between two consecutive events of a period is credited to the team in
-  possession at the earlier event.
+  possession at the earlier event. An event stamped earlier than the one before it in its period (a
+  StatsBomb artefact: its clock restarts) counts at the time of that one, so no time is credited
+  twice.
 * Passes into the final third: completed passes (no outcome) that start before x = 80 and end at
   x >= 80 (StatsBomb draws every team attacking towards x = 120).
 * Three-sixty: for each event of a side with a frame, the opponents seen goal-side of the ball
@@ -30,7 +32,7 @@ import json
 from collections import deque
 from typing import Any, Deque, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
 
-FEATURE_SET_VERSION = "lwp-features-1"
+FEATURE_SET_VERSION = "lwp-features-2"
 
 PERIOD_START_MINUTES: Mapping[int, int] = {1: 0, 2: 45, 3: 90, 4: 105, 5: 120}
 RECENT_WINDOW_SECONDS = 600
@@ -220,6 +222,12 @@ class MatchState:
         self._enter_period(period)
         minute = int(_field(event, "minute"))
         elapsed = (minute - PERIOD_START_MINUTES[period]) * 60 + float(_field(event, "second"))
+        if self.last_event_elapsed is not None and elapsed < self.last_event_elapsed:
+            # A clock that runs back within a period (StatsBomb stamps a few events, e.g. the last
+            # Ball Receipt* of a half, as if the period had restarted): the event happened at the
+            # latest time seen, as lib's event_time has it; else the next event would credit the whole
+            # period again to the side in possession.
+            elapsed, minute = self.last_event_elapsed, self.minute
         self.minute = minute
         if self.last_event_elapsed is not None and self.last_possession_side is not None and elapsed > self.last_event_elapsed:
             self.possession_seconds[self.last_possession_side] += elapsed - self.last_event_elapsed

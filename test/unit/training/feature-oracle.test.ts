@@ -10,6 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { installPaths, loadConfig, projectRoot, versions } from '../../../lib/config';
 import { openStatsBomb, type MatchEvent } from '../../../lib/data';
+import { matchesWithClockRestarts } from '../../helpers/clock-restarts';
 import { SAMPLE_DIR, SAMPLE_MISSING_REASON } from '../data/statsbomb-sample';
 
 const python = installPaths(loadConfig().home, versions()).python;
@@ -18,8 +19,24 @@ const skipReason = SAMPLE_MISSING_REASON ?? (fs.existsSync(python) ? undefined :
 const PERIOD_START: Record<number, number> = { 1: 0, 2: 45, 3: 90, 4: 105 };
 type State = Record<string, number | string>;
 
-/** Seconds into its own period of an event. */
-const elapsed = (event: MatchEvent): number => (event.minute - PERIOD_START[event.period]!) * 60 + event.second;
+/** Seconds into its own period of an event, as StatsBomb stamps it. */
+const stamped = (event: MatchEvent): number => (event.minute - PERIOD_START[event.period]!) * 60 + event.second;
+
+/**
+ * Seconds into its own period at which an event counts: never before an earlier event of the period (docs/features.md,
+ * "clock that runs back"), filled by holdClocks for a match's events.
+ */
+const heldClock = new WeakMap<MatchEvent, { elapsed: number; minute: number }>();
+function holdClocks(events: readonly MatchEvent[]): void {
+  const latest = new Map<number, { elapsed: number; minute: number }>();
+  for (const event of events) {
+    const before = latest.get(event.period);
+    const clock = before && before.elapsed > stamped(event) ? before : { elapsed: stamped(event), minute: event.minute };
+    latest.set(event.period, clock);
+    heldClock.set(event, clock);
+  }
+}
+const elapsed = (event: MatchEvent): number => heldClock.get(event)?.elapsed ?? stamped(event);
 
 /** Features of the state that has seen exactly `seen` (events of periods 1–4, in order) at played second `now`. */
 function oracleFeatures(match: { home: number; away: number }, seen: MatchEvent[], period: number, minute: number, now: number): State {
@@ -94,6 +111,7 @@ function oracleFeatures(match: { home: number; away: number }, seen: MatchEvent[
 /** The game states of a match: minute states (before the events of that minute) and one after each goal or red card. */
 function oracleStates(all: MatchEvent[], match: { home: number; away: number }): State[] {
   const events = all.filter((event) => event.period >= 1 && event.period <= 4);
+  holdClocks(events);
   const states: State[] = [];
   let pointer: { period: number; minute: number } | undefined;
   const lengthsBefore = (prefix: MatchEvent[], period: number): number => {
@@ -176,6 +194,21 @@ describe.skipIf(skipReason !== undefined)('the feature module against an indepen
     const goalsSeen = expected.filter((state) => state.trigger === 'goal').length;
     expect(goalsSeen).toBe(match.homeScore + match.awayScore);
     expect(expected.length).toBeGreaterThan(90);
+  });
+
+  it('gives the same features for a real match whose clock runs back at the end of a half (the artefact counts at the latest time)', async () => {
+    const reader = openStatsBomb(SAMPLE_DIR);
+    const listed = (await reader.matchList(11, 4)).filter((match) => match.eventsAvailable).map((match) => match.matchId);
+    const [matchId] = await matchesWithClockRestarts(reader, listed, 1);
+    expect(matchId, 'a La Liga 2018/19 match with the clock-restart artefact').toBeDefined();
+    const match = await reader.match(matchId!);
+    const events = await reader.events(match.matchId);
+    const expected = oracleStates(events, { home: match.homeTeamId, away: match.awayTeamId });
+    expectSameStates(pythonStates(events), expected);
+    // The half's time is credited once: the possession shares stay within what was played.
+    const last = expected[expected.length - 1]!;
+    expect(last.home_possession_share as number).toBeGreaterThan(0.2);
+    expect(last.home_possession_share as number).toBeLessThan(0.8);
   });
 
   it('gives the same features, three-sixty ones included, for a real match with frames', async () => {
