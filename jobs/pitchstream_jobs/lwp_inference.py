@@ -31,15 +31,20 @@ End of a match and replays. After a "Half End" of period 2 or later the match ma
 time, so its state is kept until the watermark passes the last event time + ``end timeout``, then
 removed. A match without events for ``idle timeout`` of event time is removed as well.
 
-The producer's loop rounds send the same match again with its event times moved by at least the
-span of the data set (a match or more), so an event's *send* is told by its kick-off: event time
-minus match clock (minute, second), the same for every event of one send within a second or so.
-Events whose kick-off is more than ``ROUND_SEPARATION_MS`` later than the current send's start a
-new send: the current one is flushed (gaps skipped) and the match starts again from a fresh state
-with ``replay`` + 1; events of an earlier send are dropped. One batch may hold the end of one send
-and the start of the next (a few seconds of a fast replay): they are split by kick-off first and
-each is folded in index order, so the next send's first events are neither taken for duplicates
-of the current one nor held back behind them.
+The producer's loop rounds send the same match again (new event ids, event times moved on by the
+span of the data set), and every record carries its ``round`` (the contract field; null or absent
+reads as 0). A match's *send* is told by that number alone, never by its clock: StatsBomb stamps a
+few events (the last ``Ball Receipt*`` of a half) as if the clock had restarted, so a send told by
+its kick-off (event time minus match clock) would start a new replay in the middle of a match. A
+record of a later round than the one being folded flushes the current send (gaps skipped) and
+starts the match again from a fresh state with ``replay`` = that round; records of an earlier round
+are dropped as late. One batch may hold the end of one round and the start of the next: it is split
+by round first and each send is folded in index order. The ``replay`` column is the round.
+
+The penalty shoot-out (period 5) changes neither the score nor the features, and the model was
+trained on results after play; from its first event the stream emits shoot-out states instead (see
+:class:`ShootoutTally`): one as it starts and one after every kick, with the shoot-out score and the
+probability of each side winning it, computed from that score (:func:`shootout_win_probability`).
 """
 
 from __future__ import annotations
@@ -62,7 +67,7 @@ from pitchstream_jobs.worker_imports import skip_unchanged_zip_rereads
 skip_unchanged_zip_rereads()
 
 #: The keys and times the stateful step reads besides the feature module's state inputs.
-STREAM_KEY_COLUMNS: Tuple[str, ...] = ("match_id", "home_team_id", "away_team_id", "id", "event_time")
+STREAM_KEY_COLUMNS: Tuple[str, ...] = ("match_id", "home_team_id", "away_team_id", "round", "id", "event_time")
 
 #: The contract fields the job takes from the good events: the keys and the feature module's EVENT_FIELDS.
 STREAM_EVENT_FIELDS: Tuple[str, ...] = STREAM_KEY_COLUMNS + EVENT_FIELDS
@@ -88,15 +93,30 @@ FEATURE_ROW_SCHEMA = StructType(
         StructField("event_time_ms", LongType(), False),
         StructField("kafka_timestamp_ms", LongType(), False),
         StructField("state_emitted_ms", LongType(), False),
+        # The shoot-out's score and P(home side wins it): null before the shoot-out (ShootoutTally).
+        StructField("home_shootout_goals", IntegerType(), True),
+        StructField("away_shootout_goals", IntegerType(), True),
+        StructField("home_shootout_kicks", IntegerType(), True),
+        StructField("away_shootout_kicks", IntegerType(), True),
+        StructField("p_home_wins_shootout", DoubleType(), True),
     ]
     + [StructField(name, DoubleType(), False) for name in FEATURE_NAMES]
 )
 
+#: The columns of FEATURE_ROW_SCHEMA that only shoot-out states fill.
+SHOOTOUT_COLUMNS: Tuple[str, ...] = (
+    "home_shootout_goals", "away_shootout_goals", "home_shootout_kicks", "away_shootout_kicks", "p_home_wins_shootout"
+)
+
 END_PERIOD_FROM = 2
+SHOOTOUT_PERIOD = 5
 DEFAULT_END_TIMEOUT_MS = 5 * 60_000
 DEFAULT_IDLE_TIMEOUT_MS = 60 * 60_000
-#: Kick-offs (event time − match clock) further apart than this are different sends of a match.
-ROUND_SEPARATION_MS = 30 * 60_000
+#: Share of shoot-out kicks that are scored (about three in four in top-level football), the one
+#: input of the shoot-out win probability besides the score.
+SHOOTOUT_CONVERSION = 0.75
+#: Kicks each side takes before sudden death.
+SHOOTOUT_KICKS = 5
 
 
 class LwpModelMismatchError(Exception):
@@ -140,6 +160,89 @@ def _int(value: Any) -> Optional[int]:
     return None if value is None or (isinstance(value, float) and value != value) else int(value)
 
 
+def _binomial(n: int, p: float) -> List[float]:
+    """P(k successes in n trials), k = 0..n."""
+    from math import comb
+
+    return [comb(n, k) * p**k * (1 - p) ** (n - k) for k in range(n + 1)]
+
+
+def shootout_win_probability(home_goals: int, home_kicks: int, away_goals: int, away_kicks: int, conversion: float = SHOOTOUT_CONVERSION) -> float:
+    """P(the home side wins a penalty shoot-out) from its score, every kick scored with probability `conversion`.
+
+    Each side takes SHOOTOUT_KICKS kicks, then one each per round of sudden death. The order of the
+    kicks does not matter: a shoot-out that stops early (one side can no longer catch up) has the
+    winner it would have had with every kick taken. So with r rounds to complete (five, or the
+    sudden-death round under way), the sides' remaining kicks are independent binomials; a level
+    score after them goes on to sudden death, which either side wins with probability 1/2.
+    """
+    rounds = max(SHOOTOUT_KICKS, home_kicks, away_kicks)
+    home_left, away_left = _binomial(rounds - home_kicks, conversion), _binomial(rounds - away_kicks, conversion)
+    win = 0.0
+    for home_more, p_home in enumerate(home_left):
+        for away_more, p_away in enumerate(away_left):
+            margin = (home_goals + home_more) - (away_goals + away_more)
+            win += p_home * p_away * (1.0 if margin > 0 else 0.5 if margin == 0 else 0.0)
+    return win
+
+
+class ShootoutTally:
+    """A penalty shoot-out as the stream follows it: kicks and goals per side (0 home, 1 away).
+
+    What a viewer sees: the match's score and features stay those at the end of extra time (the
+    model's result is the result after play, and the shoot-out changes it no more than it does in a
+    match list); the shoot-out states carry its score and P(home side wins it), and the job shows
+    that probability as P(home win) / P(away win) with P(draw) = 0, since a shoot-out always has a
+    winner. The last kick's state says who won (probability 1 or 0).
+    """
+
+    def __init__(self) -> None:
+        self.goals = [0, 0]
+        self.kicks = [0, 0]
+        self.started = False
+
+    def step(self, event: Mapping[str, Any], side: Optional[int]) -> List[Tuple[str, Dict[str, Any]]]:
+        """Folds one period-5 event; returns the states it emits as (trigger, shoot-out columns):
+        'shootout_start' at the first event of the shoot-out, 'shootout_kick' after each kick."""
+        states: List[Tuple[str, Dict[str, Any]]] = []
+        if not self.started:
+            self.started = True
+            states.append(("shootout_start", self.columns()))
+        if event.get("type") == "Shot" and side is not None:
+            self.kicks[side] += 1
+            self.goals[side] += 1 if event.get("shot_outcome") == "Goal" else 0
+            states.append(("shootout_kick", self.columns()))
+        return states
+
+    def columns(self) -> Dict[str, Any]:
+        return {
+            "home_shootout_goals": self.goals[0],
+            "away_shootout_goals": self.goals[1],
+            "home_shootout_kicks": self.kicks[0],
+            "away_shootout_kicks": self.kicks[1],
+            "p_home_wins_shootout": shootout_win_probability(self.goals[0], self.kicks[0], self.goals[1], self.kicks[1]),
+        }
+
+    def to_json(self) -> Dict[str, Any]:
+        return {"goals": self.goals, "kicks": self.kicks, "started": self.started}
+
+    @classmethod
+    def from_json(cls, record: Optional[Mapping[str, Any]]) -> "ShootoutTally":
+        tally = cls()
+        if record:
+            tally.goals, tally.kicks, tally.started = list(record["goals"]), list(record["kicks"]), bool(record["started"])
+        return tally
+
+
+#: Shoot-out columns of a state that is not part of a shoot-out.
+NO_SHOOTOUT: Dict[str, Any] = {name: None for name in SHOOTOUT_COLUMNS}
+
+
+def event_round(event: Mapping[str, Any]) -> int:
+    """The producer's loop round an event was sent in; null or absent (another producer) is round 0."""
+    return _int(event.get("round")) or 0
+
+
 class MatchStream:
     """One match's streaming state: the stepper, what arrived early, and when the match ended."""
 
@@ -147,12 +250,12 @@ class MatchStream:
         self.home_team_id = int(home_team_id)
         self.away_team_id = int(away_team_id)
         self.stepper = GameStateStepper(home_team_id, away_team_id)
-        self.replay = 0
+        self.shootout = ShootoutTally()
+        self.replay: Optional[int] = None  # the round being folded; None until the first event
         self.next_index = 1
         self.pending: Dict[int, Dict[str, Any]] = {}
         self.ended = False
         self.last_event_time_ms = 0
-        self.kickoff_ms: Optional[int] = None  # of the send being folded (see the module docstring)
 
     # -- serialisation -------------------------------------------------------------------------
     def to_json(self) -> str:
@@ -161,12 +264,12 @@ class MatchStream:
                 "home_team_id": self.home_team_id,
                 "away_team_id": self.away_team_id,
                 "stepper": self.stepper.to_json(),
+                "shootout": self.shootout.to_json(),
                 "replay": self.replay,
                 "next_index": self.next_index,
                 "pending": list(self.pending.values()),
                 "ended": self.ended,
                 "last_event_time_ms": self.last_event_time_ms,
-                "kickoff_ms": self.kickoff_ms,
             },
             default=_json_default,
         )
@@ -176,26 +279,26 @@ class MatchStream:
         record = json.loads(text)
         stream = cls(record["home_team_id"], record["away_team_id"])
         stream.stepper = GameStateStepper.from_json(record["stepper"])
-        stream.replay = int(record["replay"])
+        stream.shootout = ShootoutTally.from_json(record.get("shootout"))  # absent in a checkpoint of an older version
+        stream.replay = _int(record["replay"])
         stream.next_index = int(record["next_index"])
         stream.pending = {int(event["index"]): event for event in record["pending"]}
         stream.ended = bool(record["ended"])
         stream.last_event_time_ms = int(record["last_event_time_ms"])
-        stream.kickoff_ms = _int(record.get("kickoff_ms"))  # absent in a checkpoint of an older version
         return stream
 
     # -- folding events ------------------------------------------------------------------------
     def add(self, events: Sequence[Dict[str, Any]], match_id: int, now_ms: int) -> List[Dict[str, Any]]:
         """Takes a batch of this match's events (any order); returns the feature rows of the states they complete."""
         rows: List[Dict[str, Any]] = []
-        for send_kickoff_ms, send in _sends(events):
-            if self.kickoff_ms is None:
-                self.kickoff_ms = send_kickoff_ms
-            elif send_kickoff_ms < self.kickoff_ms - ROUND_SEPARATION_MS:
-                continue  # a late record of an earlier send
-            elif send_kickoff_ms > self.kickoff_ms + ROUND_SEPARATION_MS:
+        for send_round, send in _sends(events):
+            if self.replay is None:
+                self.replay = send_round
+            elif send_round < self.replay:
+                continue  # late records of an earlier round
+            elif send_round > self.replay:
                 rows.extend(self.flush(match_id, now_ms, skip_gaps=True))
-                self._start_replay(send_kickoff_ms)
+                self._start_replay(send_round)
             for event in send:
                 index = int(event["index"])
                 if index >= self.next_index:
@@ -203,11 +306,9 @@ class MatchStream:
             rows.extend(self.flush(match_id, now_ms, skip_gaps=False))
         return rows
 
-    def _start_replay(self, kickoff_ms: int) -> None:
-        replay = self.replay + 1
+    def _start_replay(self, round_: int) -> None:
         self.__init__(self.home_team_id, self.away_team_id)  # type: ignore[misc]
-        self.replay = replay
-        self.kickoff_ms = kickoff_ms
+        self.replay = round_
 
     def flush(self, match_id: int, now_ms: int, skip_gaps: bool) -> List[Dict[str, Any]]:
         """Consumes the pending events in index order: up to the first gap, or all of them with skip_gaps."""
@@ -225,22 +326,31 @@ class MatchStream:
     def _step(self, event: Dict[str, Any], match_id: int, now_ms: int) -> List[Dict[str, Any]]:
         event_time_ms = int(event["event_time_ms"])
         self.last_event_time_ms = max(self.last_event_time_ms, event_time_ms)
-        if event.get("type") == "Half End" and int(event["period"]) >= END_PERIOD_FROM:
+        period = int(event["period"])
+        if event.get("type") == "Half End" and period >= END_PERIOD_FROM:
             self.ended = True
-        elif int(event["period"]) in (3, 4) and event.get("type") != "Half End":
+        elif period in (3, 4) and event.get("type") != "Half End":
             self.ended = False  # extra time after all
+        if period == SHOOTOUT_PERIOD:
+            # The score and features stay those at the end of play; the clock is the kick's.
+            features = self.stepper.state.features()
+            side = self.stepper.state.side(event.get("team_id"))
+            states = [
+                {**features, **columns, "trigger": trigger, "state_index": self._next_state_index(), "clock_minute": int(event["minute"])}
+                for trigger, columns in self.shootout.step(event, side)
+            ]
+        else:
+            states = [{**state, **NO_SHOOTOUT, "clock_minute": int(state["minute"])} for state in self.stepper.step(event)]
         rows = []
-        for state in self.stepper.step(event):
-            is_minute = state["trigger"] == "minute"
-            minute = int(state["minute"])
-            second = 0.0 if is_minute else float(event["second"])
+        for state in states:
+            second = 0.0 if state["trigger"] == "minute" else float(event["second"])
             rows.append(
                 {
                     "match_id": int(match_id),
-                    "replay": self.replay,
+                    "replay": int(self.replay or 0),
                     "state_index": int(state["state_index"]),
                     "trigger": state["trigger"],
-                    "clock": _clock(minute, second),
+                    "clock": _clock(state["clock_minute"], second),
                     "home_team_id": self.home_team_id,
                     "away_team_id": self.away_team_id,
                     "event_id": event.get("id"),
@@ -250,10 +360,17 @@ class MatchStream:
                     "event_time_ms": event_time_ms,
                     "kafka_timestamp_ms": int(event["kafka_timestamp_ms"]),
                     "state_emitted_ms": now_ms,
+                    **{name: state[name] for name in SHOOTOUT_COLUMNS},
                     **{name: float(state[name]) for name in FEATURE_NAMES},
                 }
             )
         return rows
+
+    def _next_state_index(self) -> int:
+        # Shoot-out states continue the stepper's numbering (the stepper emits nothing in period 5).
+        index = self.stepper.count
+        self.stepper.count += 1
+        return index
 
     def timeout_ms(self, end_timeout_ms: int, idle_timeout_ms: int) -> int:
         """The event time at which the group should be woken: a pending gap, the end of the match, or idleness."""
@@ -262,21 +379,12 @@ class MatchStream:
         return self.last_event_time_ms + (end_timeout_ms if self.ended else idle_timeout_ms)
 
 
-def kickoff_ms(event: Mapping[str, Any]) -> int:
-    """The kick-off an event was sent for: its event time minus its match clock."""
-    return int(event["event_time_ms"]) - (int(event["minute"]) * 60 + int(event["second"])) * 1000
-
-
 def _sends(events: Sequence[Dict[str, Any]]) -> List[Tuple[int, List[Dict[str, Any]]]]:
-    """A batch's events split into sends (kick-offs within ROUND_SEPARATION_MS), in kick-off order, each in index order."""
-    sends: List[Tuple[int, List[Dict[str, Any]]]] = []
-    for event in sorted(events, key=kickoff_ms):
-        kickoff = kickoff_ms(event)
-        if sends and kickoff - sends[-1][0] <= ROUND_SEPARATION_MS:
-            sends[-1][1].append(event)
-        else:
-            sends.append((kickoff, [event]))
-    return [(kickoff, sorted(send, key=lambda e: int(e["index"]))) for kickoff, send in sends]
+    """A batch's events split by loop round, rounds in ascending order, each in index order."""
+    sends: Dict[int, List[Dict[str, Any]]] = {}
+    for event in events:
+        sends.setdefault(event_round(event), []).append(event)
+    return [(round_, sorted(sends[round_], key=lambda e: int(e["index"]))) for round_ in sorted(sends)]
 
 
 def _epoch_ms(column: pd.Series) -> pd.Series:
@@ -356,18 +464,30 @@ def lwp_feature_rows(
 
 
 def score_feature_rows(rows: DataFrame, model: Any) -> DataFrame:
-    """model.transform on feature rows (the training's scoring call) → the rows plus p_home_win, p_draw, p_away_win."""
+    """model.transform on feature rows (the training's scoring call) → the rows plus p_home_win, p_draw, p_away_win.
+
+    Shoot-out states (p_home_wins_shootout set) show the shoot-out's probabilities instead: P(home
+    win) = P(home side wins it), P(draw) = 0 (see ShootoutTally)."""
     from pyspark.ml.functions import vector_to_array
 
     scored = model.transform(rows)
     probability = vector_to_array(F.col("probability"))
-    return scored.select(*rows.columns, *[probability[k].alias(name) for k, name in enumerate(PROBABILITY_COLUMNS)])
+    shootout = F.col("p_home_wins_shootout")
+    in_shootout = {"p_home_win": shootout, "p_draw": F.lit(0.0), "p_away_win": F.lit(1.0) - shootout}
+    return scored.select(
+        *rows.columns,
+        *[F.when(shootout.isNotNull(), in_shootout[name]).otherwise(probability[k]).alias(name) for k, name in enumerate(PROBABILITY_COLUMNS)],
+    )
 
 
 __all__ = [
     "FEATURE_ROW_SCHEMA",
     "LwpModelMismatchError",
     "MatchStream",
+    "SHOOTOUT_COLUMNS",
+    "ShootoutTally",
+    "event_round",
+    "shootout_win_probability",
     "PROBABILITY_COLUMNS",
     "check_model_metadata",
     "lwp_feature_rows",

@@ -16,19 +16,35 @@ export function lwpFolders(outputDir: string): LwpFolders {
   return { outputDir: dir, probabilities: path.join(dir, 'probabilities'), progress: path.join(dir, 'progress'), checkpoint: path.join(dir, 'checkpoint') };
 }
 
-export type LwpTrigger = 'minute' | 'goal' | 'red_card';
+/** What emitted a state: a minute boundary, a goal, a red card, the start of a penalty shoot-out, or one of its kicks. */
+export type LwpTrigger = 'minute' | 'goal' | 'red_card' | 'shootout_start' | 'shootout_kick';
+
+/**
+ * A penalty shoot-out's score at a state. The job shows P(home side wins it) as P(home win), P(draw) = 0: the match's
+ * score and features stay those at the end of play (pitchstream_jobs.lwp_inference.ShootoutTally).
+ */
+export interface ShootoutScore {
+  homeGoals: number;
+  awayGoals: number;
+  homeKicks: number;
+  awayKicks: number;
+  /** P(the home side wins the shoot-out) from its score, each kick scored with a fixed probability. */
+  pHomeWins: number;
+}
 
 /** One game state of one match as the stream emitted it. */
 export interface LwpState {
   batchId: number;
   matchId: number;
-  /** 0 for the first replay of a match; n after the producer's loop sent it again n times. */
+  /** The producer's loop round that sent the match (the events' `round`): 0 for the first send, n for the n-th re-send. */
   replay: number;
   /** Order of the state within the match (as the training's state_index). */
   stateIndex: number;
   trigger: LwpTrigger;
-  /** Match clock mm:ss (minute boundaries at :00; goals and red cards at the event's second). */
+  /** Match clock mm:ss (minute boundaries at :00; goals, red cards and shoot-out kicks at the event's second). */
   clock: string;
+  /** The shoot-out's score from its start on; null before it. */
+  shootout: ShootoutScore | null;
   period: number;
   minute: number;
   homeTeamId: number;
@@ -56,7 +72,19 @@ export interface LwpState {
 const KNOWN = new Set([
   'batch_id', 'match_id', 'replay', 'state_index', 'trigger', 'clock', 'home_team_id', 'away_team_id', 'event_id', 'event_index', 'event_type',
   'event_team_id', 'event_time_ms', 'kafka_timestamp_ms', 'state_emitted_ms', 'written_ms', 'p_home_win', 'p_draw', 'p_away_win',
+  'home_shootout_goals', 'away_shootout_goals', 'home_shootout_kicks', 'away_shootout_kicks', 'p_home_wins_shootout',
 ]);
+
+function shootoutFromRow(row: Record<string, PlainValue>): ShootoutScore | null {
+  if (row.p_home_wins_shootout === undefined || row.p_home_wins_shootout === null) return null;
+  return {
+    homeGoals: row.home_shootout_goals as number,
+    awayGoals: row.away_shootout_goals as number,
+    homeKicks: row.home_shootout_kicks as number,
+    awayKicks: row.away_shootout_kicks as number,
+    pHomeWins: row.p_home_wins_shootout as number,
+  };
+}
 
 export function lwpStateFromRow(row: Record<string, PlainValue>): LwpState {
   const features: Record<string, number> = {};
@@ -69,6 +97,7 @@ export function lwpStateFromRow(row: Record<string, PlainValue>): LwpState {
     stateIndex: row.state_index as number,
     trigger: row.trigger as LwpTrigger,
     clock: row.clock as string,
+    shootout: shootoutFromRow(row),
     period: features.period!,
     minute: features.minute!,
     homeTeamId: row.home_team_id as number,

@@ -12,8 +12,8 @@ function teamName(names: TeamNames | undefined, teamId: number): string {
 
 /** Match clock in minutes (minute + second / 60) of a state. */
 export function clockMinutes(state: LwpState): number {
-  const [, seconds] = state.clock.split(':');
-  return state.minute + Number(seconds ?? 0) / 60;
+  const [minutes, seconds] = state.clock.split(':');
+  return Number(minutes) + Number(seconds ?? 0) / 60;
 }
 
 function matchTitle(state: LwpState, names: TeamNames | undefined): string {
@@ -60,6 +60,22 @@ export function winProbabilityFigure(states: readonly LwpState[], names?: TeamNa
         yaxis: `y${axis}`,
         hovertemplate: `%{x:.1f}' ${name} %{y:.3f}<extra></extra>`,
       });
+    const kicks = series.filter((s) => s.trigger === 'shootout_kick');
+    if (kicks.length > 0)
+      data.push({
+        type: 'scatter',
+        mode: 'markers',
+        name: 'shoot-out kick',
+        legendgroup: 'shootout',
+        showlegend: i === 0,
+        marker: { symbol: 'diamond', size: 8, color: 'black' },
+        x: kicks.map(clockMinutes),
+        y: kicks.map(() => 1.02),
+        hovertext: kicks.map((s) => `${s.clock} penalty (${teamName(names, s.eventTeamId ?? 0)}) shoot-out ${shootoutScore(s)}`),
+        xaxis: `x${axis}`,
+        yaxis: `y${axis}`,
+        cliponaxis: false,
+      });
     for (const trigger of ['goal', 'red_card'] as const) {
       const marked = series.filter((s) => s.trigger === trigger);
       if (marked.length === 0) continue;
@@ -99,18 +115,36 @@ export function winProbabilityFigure(states: readonly LwpState[], names?: TeamNa
 
 const fixed = (value: number, digits: number) => Number(value.toFixed(digits));
 
+/** "4-3 (5 and 5 kicks)": a shoot-out's score at a state. */
+function shootoutScore(state: LwpState): string {
+  const s = state.shootout;
+  return s ? `${s.homeGoals}-${s.awayGoals} (${s.homeKicks} and ${s.awayKicks} kicks)` : '';
+}
+
+/** Score as a viewer reads it: the match score, and the shoot-out's once it has started. */
+function scoreText(state: LwpState): string {
+  return `${state.homeGoals}-${state.awayGoals}${state.shootout ? `, pens ${state.shootout.homeGoals}-${state.shootout.awayGoals}` : ''}`;
+}
+
+function triggerText(state: LwpState): string {
+  if (state.trigger === 'minute') return `minute (${state.eventType ?? ''})`;
+  if (state.trigger === 'shootout_start') return 'penalty shoot-out starts (P = chance to win it)';
+  if (state.trigger === 'shootout_kick') return `shoot-out kick (P = chance to win it)`;
+  return `${state.trigger} (${state.eventType ?? ''})`;
+}
+
 /** The current state of each match: score, clock, probabilities and what triggered the state. */
 export function currentMatchesTableHtml(states: readonly LwpState[], names?: TeamNames): string {
   const rows = currentStates(states).map((s) => ({
     match: matchTitle(s, names),
-    score: `${s.homeGoals}-${s.awayGoals}`,
+    score: scoreText(s),
     clock: s.clock,
     period: s.period,
     'P(home)': s.probabilities ? fixed(s.probabilities[0], 3) : '–',
     'P(draw)': s.probabilities ? fixed(s.probabilities[1], 3) : '–',
     'P(away)': s.probabilities ? fixed(s.probabilities[2], 3) : '–',
     'red cards': `${s.homeRedCards}-${s.awayRedCards}`,
-    trigger: s.trigger === 'minute' ? `minute (${s.eventType ?? ''})` : `${s.trigger} (${s.eventType ?? ''})`,
+    trigger: triggerText(s),
     states: s.stateIndex + 1,
   }));
   return rows.length === 0 ? '<p><em>No state yet.</em></p>' : htmlTable(rows);

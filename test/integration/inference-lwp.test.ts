@@ -5,13 +5,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../lib/config';
-import { openStatsBomb, type MatchEvent } from '../../lib/data';
+import { openStatsBomb, type MatchEvent, type MatchInfo } from '../../lib/data';
 import { isPitchstreamError } from '../../lib/errors';
 import { followLwpStates, readLwpStates, startLwpStream, summarizeLwpRun, type LwpState } from '../../lib/inference';
 import { createKafkaClient, type KafkaClient } from '../../lib/kafka';
+import { produceEvents } from '../../lib/producer';
 import { submitJob } from '../../lib/spark';
 import { startKafkaBroker, stopKafkaBroker } from '../../lib/stack/kafka-broker';
 import { trainLwp } from '../../lib/training';
+import { clockRestartEvents } from '../helpers/clock-restarts';
 import { freePort } from '../helpers/free-port';
 import { isolatedHome } from './streaming-home';
 
@@ -160,6 +162,108 @@ describe('stream_lwp', () => {
     expect(fs.existsSync(path.join(out, 'refused', 'checkpoint'))).toBe(false);
   }, 90_000);
 });
+
+/**
+ * Real matches with StatsBomb's clock-restart artefact (the last Ball Receipt* of a half stamped 00:00; checked by a scan
+ * in the test), in kick-off order: La Liga 16095 (2018) has five goals and a red card at 75'; La Liga 303473 (2019) four
+ * goals and two red cards at 86'; Women's Euro 2022 quarter-final 3844387 goes to extra time.
+ */
+const ARTEFACT_MATCH_IDS = [16095, 303473, 3844387];
+const PERIOD_START: Record<number, number> = { 1: 0, 2: 45, 3: 90, 4: 105 };
+
+describe('stream_lwp on real matches whose clock restarts before half-time, two loop rounds, at live batch sizes', () => {
+  const realTopic = `lwp-real-${Date.now()}`;
+  const matches: Array<{ info: MatchInfo; events: MatchEvent[] }> = [];
+
+  beforeAll(async () => {
+    const reader = openStatsBomb(STATSBOMB);
+    for (const matchId of ARTEFACT_MATCH_IDS) {
+      const matchEvents = await reader.events(matchId);
+      expect(clockRestartEvents(matchEvents).length, `match ${matchId} carries the artefact`).toBeGreaterThan(0);
+      matches.push({ info: await reader.match(matchId), events: matchEvents });
+    }
+    // One match after another in kick-off order, then the whole set again (round 1: new ids, later event times).
+    const summary = await produceEvents({
+      bootstrap,
+      topic: realTopic,
+      partitions: 2,
+      outputDir: path.join(out, 'real-produce'),
+      source: { kind: 'statsbomb', dir: STATSBOMB, matchIds: ARTEFACT_MATCH_IDS },
+      rate: { kind: 'max' },
+      rounds: 2,
+    }).done;
+    expect(summary.events).toBe(2 * matches.reduce((sum, match) => sum + match.events.length, 0));
+  }, 120_000);
+
+  for (const batchSize of [300, 1_000, 4_000]) {
+    it(`emits every minute, goal and red card of each real match through its last, in each round, with ${batchSize}-record batches`, async () => {
+      const outputDir = path.join(out, `real-${batchSize}`);
+      const run = await startLwpStream({ bootstrap, topic: realTopic, modelDir, outputDir, availableNow: true, maxOffsetsPerTrigger: batchSize, config, timeoutMs: 420_000 });
+      expect((await run.wait()).outcome).toBe('succeeded');
+      const states = readLwpStates(outputDir);
+      for (const { info, events: matchEvents } of matches) {
+        const ofMatch = states.filter((state) => state.matchId === info.matchId);
+        // Only the rounds that were sent: no replay starts in the middle of a match.
+        expect([...new Set(ofMatch.map((state) => state.replay))].sort(), `replays of match ${info.matchId}`).toEqual([0, 1]);
+        const rounds = [0, 1].map((replay) => ofMatch.filter((state) => state.replay === replay));
+        for (const round of rounds) expectCompleteMatch(round, info, matchEvents);
+        expect(comparable(rounds[1]!).map(({ replay: _r, eventId: _e, eventTimeMs: _t, ...rest }) => rest)).toEqual(
+          comparable(rounds[0]!).map(({ replay: _r, eventId: _e, eventTimeMs: _t, ...rest }) => rest),
+        );
+      }
+    }, 480_000);
+  }
+});
+
+describe('stream_lwp on real matches of different days sent side by side (notebook 04 with StatsBomb data)', () => {
+  it('completes both matches: the producer has them kick off together, so the stream\'s one watermark drops neither', async () => {
+    const sideBySideTopic = `lwp-side-by-side-${Date.now()}`;
+    const matchIds = [3835319, 3835335]; // Women's Euro 2022, 6 and 15 July: notebook 04's default matches
+    const reader = openStatsBomb(STATSBOMB);
+    await produceEvents({
+      bootstrap,
+      topic: sideBySideTopic,
+      outputDir: path.join(out, 'side-by-side-produce'),
+      source: { kind: 'statsbomb', dir: STATSBOMB, matchIds },
+      rate: { kind: 'max' },
+      concurrentMatches: 2,
+    }).done;
+    const outputDir = path.join(out, 'side-by-side');
+    const run = await startLwpStream({ bootstrap, topic: sideBySideTopic, modelDir, outputDir, availableNow: true, maxOffsetsPerTrigger: 1_000, config, timeoutMs: 300_000 });
+    expect((await run.wait()).outcome).toBe('succeeded');
+    const states = readLwpStates(outputDir);
+    for (const matchId of matchIds) {
+      const ofMatch = states.filter((state) => state.matchId === matchId);
+      expect(new Set(ofMatch.map((state) => state.replay))).toEqual(new Set([0]));
+      expectCompleteMatch(ofMatch, await reader.match(matchId), await reader.events(matchId));
+    }
+  }, 360_000);
+});
+
+/** Every minute of every period played, a state at each goal and red card, the match list's final score; states numbered 0..n-1. */
+function expectCompleteMatch(states: readonly LwpState[], match: MatchInfo, matchEvents: readonly MatchEvent[]): void {
+  const label = `match ${match.matchId} replay ${states[0]?.replay}`;
+  expect(states.map((state) => state.stateIndex), label).toEqual([...states.keys()]);
+  const expectedMinutes: string[] = [];
+  for (const period of [1, 2, 3, 4]) {
+    const played = matchEvents.filter((event) => event.period === period).map((event) => event.minute);
+    if (played.length === 0) continue;
+    for (let minute = PERIOD_START[period]!; minute <= Math.max(...played); minute += 1) expectedMinutes.push(`${period}/${minute}`);
+  }
+  const minutes = states.filter((state) => state.trigger === 'minute').map((state) => `${state.period}/${state.minute}`);
+  expect(minutes, `${label}: a state for every minute through the last`).toEqual(expectedMinutes);
+  const sides = new Set([match.homeTeamId, match.awayTeamId]);
+  const redCards = matchEvents.filter(
+    (event) => event.period <= 4 && sides.has(event.team_id) && (event.type === 'Foul Committed' || event.type === 'Bad Behaviour') &&
+      (event.card === 'Red Card' || event.card === 'Second Yellow'),
+  );
+  expect(states.filter((state) => state.trigger === 'red_card').map((state) => state.eventIndex), `${label}: red cards`).toEqual(
+    redCards.map((event) => event.index),
+  );
+  expect(states.filter((state) => state.trigger === 'goal').length, `${label}: goals`).toBe(match.homeScore + match.awayScore);
+  const last = states[states.length - 1]!;
+  expect([last.homeGoals, last.awayGoals], `${label}: final score`).toEqual([match.homeScore, match.awayScore]);
+}
 
 /** The training's batch code path on the match's events: game_states_frame + model.transform (fixture job). */
 async function batchReference(): Promise<ReferenceRow[]> {

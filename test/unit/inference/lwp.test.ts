@@ -88,6 +88,29 @@ describe('views', () => {
     expect(JSON.stringify(figure.layout)).toContain('Home FC – Away FC');
   });
 
+  it('reads shoot-out states with their score, marks the kicks at their clock and shows the shoot-out score in the table', () => {
+    const shootout = (stateIndex: number, trigger: string, clock: string, score: [number, number, number, number], pHome: number) => ({
+      ...row(stateIndex, trigger, [pHome, 0, 1 - pHome], { home_goals: 1, away_goals: 1, minute: 120, period: 4 }),
+      clock,
+      home_shootout_goals: score[0], away_shootout_goals: score[1], home_shootout_kicks: score[2], away_shootout_kicks: score[3], p_home_wins_shootout: pHome,
+    });
+    const withShootout = [
+      row(0, 'minute', [0.4, 0.3, 0.3]),
+      row(1, 'goal', [0.6, 0.25, 0.15], { home_goals: 1 }),
+      row(2, 'minute', [0.62, 0.24, 0.14], { home_goals: 1 }),
+      shootout(3, 'shootout_start', '121:00', [0, 0, 0, 0], 0.5),
+      shootout(4, 'shootout_kick', '121:40', [1, 0, 1, 0], 0.62),
+    ].map((r) => lwpStateFromRow(r));
+    expect(withShootout[1]!.shootout).toBeNull();
+    expect(withShootout[4]!.shootout).toEqual({ homeGoals: 1, awayGoals: 0, homeKicks: 1, awayKicks: 0, pHomeWins: 0.62 });
+    expect(Object.keys(withShootout[4]!.features)).not.toContain('p_home_wins_shootout');
+    const kicks = winProbabilityFigure(withShootout).data.find((trace) => trace.name === 'shoot-out kick')!;
+    expect(kicks.x).toEqual([121 + 40 / 60]);
+    const html = currentMatchesTableHtml(withShootout);
+    expect(html).toContain('1-1, pens 1-0');
+    expect(html).toContain('shoot-out kick');
+  });
+
   it('shows the newest state of each match in the table', () => {
     expect(currentStates(states).map((s) => s.stateIndex)).toEqual([2]);
     const html = currentMatchesTableHtml(states);
