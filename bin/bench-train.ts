@@ -62,6 +62,10 @@ async function main(): Promise<void> {
   say(`calibration ${report.calibration.method} on ${report.calibration.matches} held-out training matches · uncalibrated → saved: ` +
     `RPS ${u.rps.toFixed(4)} → ${m.random_forest.rps.toFixed(4)} · log loss ${u.log_loss.toFixed(4)} → ${m.random_forest.log_loss.toFixed(4)} · ` +
     `ECE ${u.ece.toFixed(4)} → ${m.random_forest.ece.toFixed(4)} · ECE final 10 min ${u.ece_final_10min.toFixed(4)} → ${m.random_forest.ece_final_10min.toFixed(4)}`);
+  const viewer = report.viewer_properties;
+  say(`viewer properties on the test states: ` +
+    (['goal', 'red_card', 'late_lead'] as const).map((p) => `${p} ${viewer.violations[p]} broken of ${viewer.checked[p]}`).join(' · '));
+  for (const broken of viewer.listed.slice(0, 10)) say(`  ${broken.property}: match ${broken.match_id} at ${broken.minute}' — ${broken.detail}`);
 
   let study: Awaited<ReturnType<typeof runExecutorsStudy>>['rows'] = [];
   if (!values['no-study']) {
@@ -126,6 +130,7 @@ async function main(): Promise<void> {
     accuracy_uncalibrated: u.accuracy,
     f1_weighted_uncalibrated: u.f1_weighted,
     metrics: m,
+    viewer_properties: report.viewer_properties,
     hyper_parameters: report.hyper_parameters,
     executors_study: study,
     training_dir: main.trainingDir,

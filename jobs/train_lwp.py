@@ -46,6 +46,7 @@ from pyspark.ml.feature import VectorAssembler
 from pyspark.ml.functions import vector_to_array
 from pyspark.sql import functions as F
 
+from pitchstream_jobs import viewer_properties
 from pitchstream_jobs import win_probability_metrics as wpm
 from pitchstream_jobs.arrow_io import write_arrow_ipc, write_json
 from pitchstream_jobs.contract import event_schema
@@ -308,7 +309,7 @@ def main(argv: Sequence[str]) -> None:
 
         # -- evaluate: predictions of the three on the test matches, metrics in numpy --------------
         started = time.perf_counter()
-        keys = ["match_id", "state_index", "trigger", "period", "minute", "home_goals", "away_goals", "goal_diff", "label"]
+        keys = ["match_id", "state_index", "trigger", "period", "minute", "home_goals", "away_goals", "goal_diff", "home_red_cards", "away_red_cards", "label"]
         uncalibrated_column = "forest_probability" if calibrated else "probability"
         forest_pred = model.transform(test).select(
             *keys, *probability_columns("random_forest"), *probability_columns("random_forest_uncalibrated", uncalibrated_column)
@@ -332,6 +333,10 @@ def main(argv: Sequence[str]) -> None:
         rps_0_90 = {
             m: float(per_minute[(per_minute["model"] == m) & (per_minute["minute"] <= 90)]["rps"].mean()) for m in MODELS
         }
+        # What a viewer takes for granted (a goal never lowers the scorer's chances, …), on the saved model's test states.
+        viewer_checks = viewer_properties.property_report(
+            predictions.rename(columns={f"random_forest_{outcome}": f"p_{outcome}" for outcome in OUTCOMES}).to_dict("records")
+        )
         timings["evaluate_s"] = time.perf_counter() - started
 
         # -- outputs ---------------------------------------------------------------------------------
@@ -434,6 +439,7 @@ def main(argv: Sequence[str]) -> None:
                 "calibration": calibration_info,
                 "hyper_parameters": hyper_parameters,
                 "metrics": summary,
+                "viewer_properties": viewer_checks,
                 "timings": timings,
                 "executors": executor_peaks(spark),
                 "created_at": created_at,

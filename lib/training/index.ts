@@ -23,6 +23,9 @@ export {
   type TrainingReportJson,
   type TrainingTable,
   type TrainingTimings,
+  type ViewerProperty,
+  type ViewerPropertyReport,
+  type ViewerPropertyViolation,
 } from './training-report';
 export { runExecutorsStudy, type ExecutorsStudyOptions, type ExecutorsStudyRow } from './executors-study';
 export { processGroupRssBytes, samplePeakRss, type PeakSampler } from './process-memory';

@@ -85,6 +85,26 @@ export interface TrainingTimings {
   write_s: number;
 }
 
+/** A state that breaks what a viewer takes for granted (pitchstream_jobs.viewer_properties). */
+export interface ViewerPropertyViolation {
+  property: ViewerProperty;
+  match_id: number;
+  state_index: number;
+  minute: number;
+  detail: string;
+}
+
+/** goal: a goal never lowers the scorer's P(win); red_card: a red card never raises the punished side's; late_lead: a two-goal lead from 85' gives > 0.85. */
+export type ViewerProperty = 'goal' | 'red_card' | 'late_lead';
+
+/** The saved model's test states checked against the viewer's properties: how many states each looked at, how many broke it, the first ones listed. */
+export interface ViewerPropertyReport {
+  thresholds: { late_lead_minute: number; late_lead_goals: number; late_lead_min_probability: number };
+  checked: Record<ViewerProperty, number>;
+  violations: Record<ViewerProperty, number>;
+  listed: ViewerPropertyViolation[];
+}
+
 /** report.json of a training run. */
 export interface TrainingReportJson {
   app_id: string;
@@ -97,6 +117,7 @@ export interface TrainingReportJson {
   calibration: CalibrationInfo;
   hyper_parameters: Record<string, number | string>;
   metrics: Record<LwpModelName, ModelMetrics>;
+  viewer_properties: ViewerPropertyReport;
   timings: TrainingTimings;
   executors: ExecutorPeak[];
   created_at: string;
