@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   say(`load ${t.load_s.toFixed(1)} s · features ${t.features_s.toFixed(1)} s · fit ${t.fit_s.toFixed(1)} s · evaluate ${t.evaluate_s.toFixed(1)} s · total ${totalS.toFixed(1)} s`);
   const m = report.metrics;
   const u = m.random_forest_uncalibrated;
-  say(`RPS model ${m.random_forest.rps.toFixed(4)} · score-time ${m.score_time_logistic.rps.toFixed(4)} · class prior ${m.class_prior.rps.toFixed(4)} · ECE ${m.random_forest.ece.toFixed(4)}`);
+  say(`RPS model ${m.random_forest.rps.toFixed(4)} · result classifier forest ${m.outcome_classifier.rps.toFixed(4)} · score-time ${m.score_time_logistic.rps.toFixed(4)} · class prior ${m.class_prior.rps.toFixed(4)} · ECE ${m.random_forest.ece.toFixed(4)}`);
   say(`calibration ${report.calibration.method} on ${report.calibration.matches} held-out training matches · uncalibrated → saved: ` +
     `RPS ${u.rps.toFixed(4)} → ${m.random_forest.rps.toFixed(4)} · log loss ${u.log_loss.toFixed(4)} → ${m.random_forest.log_loss.toFixed(4)} · ` +
     `ECE ${u.ece.toFixed(4)} → ${m.random_forest.ece.toFixed(4)} · ECE final 10 min ${u.ece_final_10min.toFixed(4)} → ${m.random_forest.ece_final_10min.toFixed(4)}`);
@@ -66,6 +66,10 @@ async function main(): Promise<void> {
   say(`viewer properties on the test states: ` +
     (['goal', 'red_card', 'late_lead'] as const).map((p) => `${p} ${viewer.violations[p]} broken of ${viewer.checked[p]}`).join(' · '));
   for (const broken of viewer.listed.slice(0, 10)) say(`  ${broken.property}: match ${broken.match_id} at ${broken.minute}' — ${broken.detail}`);
+  const classifierBroken = report.viewer_violations_by_model.outcome_classifier;
+  say(`  (result classifier forest on the same states: ${(['goal', 'red_card', 'late_lead'] as const).map((p) => `${p} ${classifierBroken[p]}`).join(' · ')} broken)`);
+  const men = report.man_advantage;
+  say(`man advantage: goals to come × ${men.down.toFixed(3)} a man down, × ${men.up.toFixed(3)} a man up (${men.down_states} training states)`);
 
   let study: Awaited<ReturnType<typeof runExecutorsStudy>>['rows'] = [];
   if (!values['no-study']) {
@@ -116,6 +120,7 @@ async function main(): Promise<void> {
     rps_score_time_baseline: m.score_time_logistic.rps,
     rps_class_prior: m.class_prior.rps,
     rps_improvement_vs_score_time: m.random_forest.rps_improvement_vs_score_time_logistic,
+    rps_outcome_classifier: m.outcome_classifier.rps,
     ece: m.random_forest.ece,
     ece_final_10min: m.random_forest.ece_final_10min,
     log_loss: m.random_forest.log_loss,
@@ -131,6 +136,8 @@ async function main(): Promise<void> {
     f1_weighted_uncalibrated: u.f1_weighted,
     metrics: m,
     viewer_properties: report.viewer_properties,
+    viewer_violations_by_model: report.viewer_violations_by_model,
+    man_advantage: report.man_advantage,
     hyper_parameters: report.hyper_parameters,
     executors_study: study,
     training_dir: main.trainingDir,

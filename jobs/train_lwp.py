@@ -3,14 +3,16 @@
 Reads the normalized events (gzip NDJSON in the event contract's shape, read with the contract's
 schema, never inferred) and the matches table that lib/training writes, computes the game states
 with the feature module (pitchstream_jobs.features), splits by match (by season where there are
-enough seasons; never by row), holds out a share of the training matches as the calibration set,
-fits a Random Forest on the other training matches and a probability calibrator on the forest's
-probabilities for the calibration matches, fits two references (class prior; a score-and-time
-multinomial logistic regression) on all training matches, evaluates the calibrated forest, the
-same forest uncalibrated and the references on the same test matches with numpy metrics and match
-bootstrap intervals, and writes:
+enough seasons; never by row), fits the saved model — one Random Forest per side for the goals it
+scores from the state to the final whistle, man-advantage factors for red cards, and the Poisson
+outcome stage that turns the score and the goals to come into P(home win / draw / away win) —
+optionally with a probability calibrator fitted on held-out training matches (--calibration
+logistic), fits three references (a forest that classifies the result directly from the same
+features; the class prior; a score-and-time multinomial logistic regression) on the same
+training matches, evaluates them all on the same test matches with numpy metrics, match bootstrap
+intervals and the viewer's properties (pitchstream_jobs.viewer_properties), and writes:
 
-* --model-dir: the PipelineModel (features → forest → calibrator → `probability`), with metadata.json;
+* --model-dir: the PipelineModel (features → forests → man advantage → outcome [→ calibrator] → `probability`), with metadata.json;
 * --output-dir: metrics.arrow, feature_importance.arrow, calibration.arrow, per_minute.arrow,
   per_bucket.arrow, predictions.arrow, split.arrow and report.json (timings, counts, metrics).
 
@@ -41,7 +43,8 @@ import pyarrow as pa
 import pyspark
 from pyspark import StorageLevel
 from pyspark.ml import Pipeline, PipelineModel
-from pyspark.ml.classification import LogisticRegression, RandomForestClassificationModel, RandomForestClassifier
+from pyspark.ml.classification import LogisticRegression, RandomForestClassifier
+from pyspark.ml.regression import RandomForestRegressionModel
 from pyspark.ml.feature import VectorAssembler
 from pyspark.ml.functions import vector_to_array
 from pyspark.sql import functions as F
@@ -52,19 +55,28 @@ from pitchstream_jobs.arrow_io import write_arrow_ipc, write_json
 from pitchstream_jobs.contract import event_schema
 from pitchstream_jobs.features import EVENT_FIELDS, FEATURE_NAMES, FEATURE_SET_VERSION, FEATURES, OUTCOMES, SCORE_TIME_FEATURES
 from pitchstream_jobs.lwp_training import (
+    EXPECTED_GOALS_TO_COME,
+    FOREST_FEATURES,
     calibrator_pipeline,
     check_split,
     choose_split,
     game_states_frame,
     hold_out_calibration,
     label_states,
+    man_advantage_factors,
+    man_advantage_stage,
+    outcome_stages,
     read_matches,
+    remaining_goals_forests,
 )
 from pitchstream_jobs.runtime import JobArgumentParser, job_session, run
 
-#: random_forest is the saved model (calibrated unless --calibration none); random_forest_uncalibrated
-#: is the same forest's own probabilities, before the calibrator, on the same test matches.
-MODELS = ("random_forest", "random_forest_uncalibrated", "score_time_logistic", "class_prior")
+#: random_forest is the saved model: two remaining-goals forests and the Poisson outcome stage (calibrated
+#: unless --calibration none); random_forest_uncalibrated is the same model before the calibrator;
+#: outcome_classifier is a forest that learns the result directly (the saved model up to
+#: lwp-features-2), kept as a reference on the same test matches.
+MODELS = ("random_forest", "random_forest_uncalibrated", "outcome_classifier", "score_time_logistic", "class_prior")
+REFERENCES = ("outcome_classifier", "score_time_logistic", "class_prior", "random_forest_uncalibrated")
 CALIBRATIONS = ("logistic", "none")
 FINAL_MINUTES_FROM = 80  # "final 10 minutes": states of period 2 from minute 80 on (stoppage time included)
 
@@ -104,25 +116,43 @@ def probability_columns(prefix: str, column: str = "probability"):
     return [array[k].alias(f"{prefix}_{outcome}") for k, outcome in enumerate(OUTCOMES)]
 
 
-def forest_classifier(args, calibrated: bool) -> RandomForestClassifier:
-    """The Random Forest; when a calibrator follows, its outputs are forest_* so that `probability` is the calibrator's."""
-    outputs = {"probabilityCol": "forest_probability", "rawPredictionCol": "forest_raw", "predictionCol": "forest_prediction"} if calibrated else {}
-    return RandomForestClassifier(
-        labelCol="label",
-        featuresCol="features",
-        numTrees=args.num_trees,
-        maxDepth=args.max_depth,
-        minInstancesPerNode=args.min_instances_per_node,
-        featureSubsetStrategy=args.feature_subset_strategy,
-        subsamplingRate=args.subsampling_rate,
-        seed=args.seed,
-        **outputs,
+def forest_parameters(args) -> Dict[str, Any]:
+    return {
+        "numTrees": args.num_trees,
+        "maxDepth": args.max_depth,
+        "minInstancesPerNode": args.min_instances_per_node,
+        "featureSubsetStrategy": args.feature_subset_strategy,
+        "subsamplingRate": args.subsampling_rate,
+        "seed": args.seed,
+    }
+
+
+def outcome_classifier(args) -> Pipeline:
+    """The reference forest that learns the result (0 home win, 1 draw, 2 away win) from the same features."""
+    return Pipeline(
+        stages=[
+            VectorAssembler(inputCols=list(FEATURE_NAMES), outputCol="features"),
+            RandomForestClassifier(labelCol="label", featuresCol="features", **forest_parameters(args)),
+        ]
     )
 
 
-def forest_stage(model: PipelineModel) -> RandomForestClassificationModel:
-    """The Random Forest inside a saved pipeline (feature importance comes from it, calibrated or not)."""
-    return next(stage for stage in model.stages if isinstance(stage, RandomForestClassificationModel))
+def feature_importance(model: PipelineModel) -> pd.DataFrame:
+    """The mean of the remaining-goals forests' importances (each sums to 1, so the mean does too).
+
+    The red-card features act through the man-advantage factors, not the forests: they are listed
+    with importance 0 (the report's man_advantage says what they do).
+    """
+    forests = [stage for stage in model.stages if isinstance(stage, RandomForestRegressionModel)]
+    mean = np.mean([forest.featureImportances.toArray() for forest in forests], axis=0)
+    by_name = dict(zip(FOREST_FEATURES, mean.tolist()))
+    return pd.DataFrame(
+        {
+            "feature": list(FEATURE_NAMES),
+            "importance": [float(by_name.get(name, 0.0)) for name in FEATURE_NAMES],
+            "description": [description for _, description in FEATURES],
+        }
+    ).sort_values("importance", ascending=False)
 
 
 def metrics_rows(predictions: pd.DataFrame, samples: int, seed: int) -> List[Dict[str, Any]]:
@@ -143,7 +173,7 @@ def metrics_rows(predictions: pd.DataFrame, samples: int, seed: int) -> List[Dic
                 out[f"{model}.{name}"] = value
             fin = final[indices]
             out[f"{model}.ece_final_10min"] = wpm.expected_calibration_error(p[fin], y[fin]) if fin.any() else float("nan")
-        for reference in ("score_time_logistic", "class_prior", "random_forest_uncalibrated"):
+        for reference in REFERENCES:
             out[f"random_forest.rps_improvement_vs_{reference}"] = out[f"{reference}.rps"] - out["random_forest.rps"]
         for metric in ("ece", "ece_final_10min", "log_loss"):
             out[f"random_forest.{metric}_improvement_vs_random_forest_uncalibrated"] = out[f"random_forest_uncalibrated.{metric}"] - out[f"random_forest.{metric}"]
@@ -288,7 +318,13 @@ def main(argv: Sequence[str]) -> None:
 
         # -- fit: the forest, its calibrator on held-out matches, the score-and-time reference -----
         started = time.perf_counter()
-        forest_model = Pipeline(stages=[VectorAssembler(inputCols=list(FEATURE_NAMES), outputCol="features"), forest_classifier(args, calibrated)]).fit(forest_train)
+        # The saved model: the remaining-goals forests, the man-advantage factors measured on the
+        # forests' training states, the Poisson outcome stage (see lwp_training.outcome_stages for why).
+        forests = remaining_goals_forests(forest_parameters(args)).fit(forest_train)
+        man_advantage = man_advantage_factors(forests.transform(forest_train))
+        forest_model = PipelineModel(
+            stages=[*forests.stages, man_advantage_stage(man_advantage), *outcome_stages("forest_probability" if calibrated else "probability")]
+        )
         if calibrated:
             # The calibrator learns from the forest's probabilities for matches the forest never saw.
             forest_scores = forest_model.transform(calibration_set).select("label", "minute", "forest_probability").persist(StorageLevel.MEMORY_AND_DISK)
@@ -303,6 +339,7 @@ def main(argv: Sequence[str]) -> None:
                 LogisticRegression(labelCol="label", featuresCol="features", family="multinomial", regParam=args.lr_reg_param, maxIter=200),
             ]
         ).fit(train)
+        classifier = outcome_classifier(args).fit(forest_train)
         label_counts = {int(row["label"]): int(row["count"]) for row in train.groupBy("label").count().collect()}
         prior = wpm.class_prior(np.repeat(np.arange(3), [label_counts.get(k, 0) for k in range(3)]))
         timings["fit_s"] = time.perf_counter() - started
@@ -312,10 +349,11 @@ def main(argv: Sequence[str]) -> None:
         keys = ["match_id", "state_index", "trigger", "period", "minute", "home_goals", "away_goals", "goal_diff", "home_red_cards", "away_red_cards", "label"]
         uncalibrated_column = "forest_probability" if calibrated else "probability"
         forest_pred = model.transform(test).select(
-            *keys, *probability_columns("random_forest"), *probability_columns("random_forest_uncalibrated", uncalibrated_column)
+            *keys, *EXPECTED_GOALS_TO_COME, *probability_columns("random_forest"), *probability_columns("random_forest_uncalibrated", uncalibrated_column)
         )
         reference_pred = reference.transform(test).select("match_id", "state_index", *probability_columns("score_time_logistic"))
-        predictions = forest_pred.join(reference_pred, ["match_id", "state_index"]).toPandas()
+        classifier_pred = classifier.transform(test).select("match_id", "state_index", *probability_columns("outcome_classifier"))
+        predictions = forest_pred.join(reference_pred, ["match_id", "state_index"]).join(classifier_pred, ["match_id", "state_index"]).toPandas()
         predictions = predictions.sort_values(["match_id", "state_index"]).reset_index(drop=True)
         for k, outcome in enumerate(OUTCOMES):
             predictions[f"class_prior_{outcome}"] = prior[k]
@@ -323,13 +361,7 @@ def main(argv: Sequence[str]) -> None:
         per_minute = rps_by_minute(predictions)
         per_bucket = rps_by_bucket(predictions, min(args.bootstrap_samples, 100), args.seed)
         calibration = calibration_frame(predictions)
-        importance = pd.DataFrame(
-            {
-                "feature": list(FEATURE_NAMES),
-                "importance": [float(v) for v in forest_stage(model).featureImportances.toArray()],
-                "description": [description for _, description in FEATURES],
-            }
-        ).sort_values("importance", ascending=False)
+        importance = feature_importance(model)
         rps_0_90 = {
             m: float(per_minute[(per_minute["model"] == m) & (per_minute["minute"] <= 90)]["rps"].mean()) for m in MODELS
         }
@@ -337,6 +369,13 @@ def main(argv: Sequence[str]) -> None:
         viewer_checks = viewer_properties.property_report(
             predictions.rename(columns={f"random_forest_{outcome}": f"p_{outcome}" for outcome in OUTCOMES}).to_dict("records")
         )
+        # The same checks on every model's test probabilities: what the choice of the saved model buys.
+        viewer_violations_by_model = {
+            name: viewer_properties.property_report(
+                predictions.rename(columns={f"{name}_{outcome}": f"p_{outcome}" for outcome in OUTCOMES}).to_dict("records")
+            )["violations"]
+            for name in MODELS
+        }
         timings["evaluate_s"] = time.perf_counter() - started
 
         # -- outputs ---------------------------------------------------------------------------------
@@ -384,7 +423,7 @@ def main(argv: Sequence[str]) -> None:
         }
         for model_name in MODELS:
             summary[model_name]["rps_minutes_0_90"] = rps_0_90[model_name]
-        for reference in ("score_time_logistic", "class_prior", "random_forest_uncalibrated"):
+        for reference in REFERENCES:
             summary["random_forest"][f"rps_improvement_vs_{reference}"] = value("random_forest", f"rps_improvement_vs_{reference}")
         calibration_info = {
             "method": args.calibration if calibrated else "none",
@@ -410,7 +449,9 @@ def main(argv: Sequence[str]) -> None:
             shutil.rmtree(args.model_dir)
         model.write().overwrite().save(args.model_dir)
         metadata = {
-            "model": "random_forest",
+            # goals_to_come_forests: the remaining-goals forests + man advantage + Poisson outcome (lwp_training.outcome_stages).
+            "model": "goals_to_come_forests",
+            "man_advantage": man_advantage,
             "feature_set_version": FEATURE_SET_VERSION,
             "features": [{"name": name, "description": description} for name, description in FEATURES],
             "outcomes": list(OUTCOMES),
@@ -440,6 +481,8 @@ def main(argv: Sequence[str]) -> None:
                 "hyper_parameters": hyper_parameters,
                 "metrics": summary,
                 "viewer_properties": viewer_checks,
+                "viewer_violations_by_model": viewer_violations_by_model,
+                "man_advantage": man_advantage,
                 "timings": timings,
                 "executors": executor_peaks(spark),
                 "created_at": created_at,

@@ -25,6 +25,7 @@ export {
   type TrainingTimings,
   type ViewerProperty,
   type ViewerPropertyReport,
+  type ManAdvantageFactors,
   type ViewerPropertyViolation,
 } from './training-report';
 export { runExecutorsStudy, type ExecutorsStudyOptions, type ExecutorsStudyRow } from './executors-study';

@@ -5,8 +5,13 @@ import type { Table } from 'apache-arrow';
 import { readArrowFile } from '../arrow';
 import { PitchstreamError } from '../errors';
 
-/** random_forest is the saved model (calibrated unless calibration 'none'); random_forest_uncalibrated is its forest alone. */
-export const LWP_MODELS = ['random_forest', 'random_forest_uncalibrated', 'score_time_logistic', 'class_prior'] as const;
+/**
+ * random_forest is the saved model: two remaining-goals forests and the Poisson outcome stage
+ * (calibrated unless calibration 'none'); random_forest_uncalibrated is the same before the
+ * calibrator; outcome_classifier is a forest that learns the result directly (the saved model up to
+ * lwp-features-2), kept as a reference.
+ */
+export const LWP_MODELS = ['random_forest', 'random_forest_uncalibrated', 'outcome_classifier', 'score_time_logistic', 'class_prior'] as const;
 export type LwpModelName = (typeof LWP_MODELS)[number];
 export const LWP_OUTCOMES = ['home_win', 'draw', 'away_win'] as const;
 
@@ -24,6 +29,24 @@ export interface ModelMetrics {
   rps_improvement_vs_score_time_logistic?: number;
   rps_improvement_vs_class_prior?: number;
   rps_improvement_vs_random_forest_uncalibrated?: number;
+  rps_improvement_vs_outcome_classifier?: number;
+}
+
+/**
+ * How one man more or fewer scales a side's expected goals to come (the saved model's man-advantage
+ * stage), measured on the forests' training states with a one-man difference: observed ÷ forest goals.
+ */
+export interface ManAdvantageFactors {
+  /** Factor of a side a man down (≤ 1). */
+  down: number;
+  /** Factor of a side a man up (≥ 1). */
+  up: number;
+  down_states: number;
+  down_observed_goals: number;
+  down_forest_goals: number;
+  up_states: number;
+  up_observed_goals: number;
+  up_forest_goals: number;
 }
 
 /** How the saved model's probabilities were calibrated (report.json and metadata.json). */
@@ -118,13 +141,19 @@ export interface TrainingReportJson {
   hyper_parameters: Record<string, number | string>;
   metrics: Record<LwpModelName, ModelMetrics>;
   viewer_properties: ViewerPropertyReport;
+  /** The viewer's properties checked on every model's test probabilities: broken states per property. */
+  viewer_violations_by_model: Record<LwpModelName, Record<ViewerProperty, number>>;
+  man_advantage: ManAdvantageFactors;
   timings: TrainingTimings;
   executors: ExecutorPeak[];
   created_at: string;
 }
 
 export interface ModelMetadata {
+  /** 'goals_to_come_forests' (models saved before it: 'random_forest', a result classifier). */
   model: string;
+  /** The man-advantage factors of the saved model (absent from models saved before them). */
+  man_advantage?: ManAdvantageFactors;
   feature_set_version: string;
   features: { name: string; description: string }[];
   outcomes: string[];
@@ -203,6 +232,8 @@ export function lwpModelLabel(model: LwpModelName, report: Pick<TrainingReportJs
       return calibrated ? 'random forest, calibrated (saved)' : 'random forest (saved)';
     case 'random_forest_uncalibrated':
       return calibrated ? 'random forest, uncalibrated' : 'random forest, uncalibrated (= saved)';
+    case 'outcome_classifier':
+      return 'result classifier forest';
     case 'score_time_logistic':
       return 'score-and-time logistic';
     case 'class_prior':
@@ -232,6 +263,7 @@ export function metricsTableRows(report: TrainingReport, models: readonly LwpMod
     { metric: 'ECE gain vs uncalibrated forest', [saved]: cell('random_forest', 'ece_improvement_vs_random_forest_uncalibrated') },
     { metric: 'ECE final 10 min gain vs uncalibrated forest', [saved]: cell('random_forest', 'ece_final_10min_improvement_vs_random_forest_uncalibrated') },
     { metric: 'log loss gain vs uncalibrated forest', [saved]: cell('random_forest', 'log_loss_improvement_vs_random_forest_uncalibrated') },
+    { metric: 'RPS gain vs result classifier forest', [saved]: cell('random_forest', 'rps_improvement_vs_outcome_classifier') },
     { metric: 'RPS gain vs score-and-time', [saved]: cell('random_forest', 'rps_improvement_vs_score_time_logistic') },
     { metric: 'RPS gain vs class prior', [saved]: cell('random_forest', 'rps_improvement_vs_class_prior') },
   ];
@@ -251,7 +283,7 @@ export interface CalibrationBinRow {
 }
 
 const OUTCOME_COLORS: Record<string, string> = { home_win: '#2a7ae2', draw: '#777777', away_win: '#e2572a' };
-const MODEL_DASH: Partial<Record<LwpModelName, string>> = { random_forest: 'solid', random_forest_uncalibrated: 'dash', score_time_logistic: 'dot' };
+const MODEL_DASH: Partial<Record<LwpModelName, string>> = { random_forest: 'solid', random_forest_uncalibrated: 'dash', outcome_classifier: 'longdash', score_time_logistic: 'dot' };
 
 /**
  * Plotly traces of the calibration curve (reliability diagram): the diagonal, then per model and

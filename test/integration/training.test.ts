@@ -92,6 +92,21 @@ describe('trainLwp on synthetic matches of known strength', () => {
     expect(predictions.some((row) => Math.abs(row.random_forest_home_win! - row.random_forest_uncalibrated_home_win!) > 1e-3)).toBe(true);
   });
 
+  it('saves goals-to-come forests whose outcome follows the score, and measures the man advantage and the viewer properties of every model', () => {
+    const predictions = readTrainingTable<Record<string, number>>(trained.trainingDir, 'predictions');
+    // The forests' expected goals to come: never negative, and falling on average as the match runs out.
+    const early = predictions.filter((row) => row.minute! < 15);
+    const late = predictions.filter((row) => row.minute! >= 80);
+    const mean = (rows: Record<string, number>[]) => rows.reduce((sum, row) => sum + row.expected_home_goals_to_come! + row.expected_away_goals_to_come!, 0) / rows.length;
+    expect(Math.min(...predictions.map((row) => Math.min(row.expected_home_goals_to_come!, row.expected_away_goals_to_come!)))).toBeGreaterThanOrEqual(0);
+    expect(mean(late)).toBeLessThan(mean(early) / 2);
+    const { man_advantage: men, viewer_violations_by_model: byModel } = trained.report;
+    expect(men.down).toBeLessThanOrEqual(1);
+    expect(men.up).toBeGreaterThanOrEqual(1);
+    expect(Object.keys(byModel).sort()).toEqual(['class_prior', 'outcome_classifier', 'random_forest', 'random_forest_uncalibrated', 'score_time_logistic']);
+    expect(byModel.random_forest).toEqual(trained.report.viewer_properties.violations);
+  });
+
   it('labels every output as synthetic and writes the model metadata', () => {
     const { metadata } = trained.report;
     expect(metadata.data).toMatchObject({ kind: 'synthetic', synthetic: true, matches: 160 });
@@ -115,9 +130,9 @@ describe('trainLwp on synthetic matches of known strength', () => {
     const buckets = readTrainingTable<{ model: string; bucket: string }>(trained.trainingDir, 'per_bucket');
     expect(buckets.filter((row) => row.model === 'random_forest').map((row) => row.bucket)).toEqual(['0-15', '15-30', '30-45', '45-60', '60-75', '75-90', '90+']);
     const calibration = readTrainingTable<{ model: string; states: number }>(trained.trainingDir, 'calibration');
-    expect([...new Set(calibration.map((row) => row.model))].sort()).toEqual(['class_prior', 'random_forest', 'random_forest_uncalibrated', 'score_time_logistic']);
-    // Every test state once per model (4) and outcome (3).
-    expect(calibration.reduce((sum, row) => sum + row.states, 0)).toBe(4 * 3 * trained.report.data.test_states);
+    expect([...new Set(calibration.map((row) => row.model))].sort()).toEqual(['class_prior', 'outcome_classifier', 'random_forest', 'random_forest_uncalibrated', 'score_time_logistic']);
+    // Every test state once per model (5) and outcome (3).
+    expect(calibration.reduce((sum, row) => sum + row.states, 0)).toBe(5 * 3 * trained.report.data.test_states);
     expect(readTrainingTable(trained.trainingDir, 'per_minute').length).toBeGreaterThan(90);
   });
 
@@ -131,7 +146,8 @@ describe('trainLwp on synthetic matches of known strength', () => {
     await job.wait();
     const check = JSON.parse(fs.readFileSync(output, 'utf8')) as { states: number; max_abs_sum_error: number; min_probability: number; stages: string[] };
     expect(check.stages).toEqual([
-      'VectorAssembler', 'RandomForestClassificationModel',
+      'VectorAssembler', 'RandomForestRegressionModel', 'RandomForestRegressionModel', 'SQLTransformer',
+      'SQLTransformer', 'SQLTransformer', 'SQLTransformer', 'VectorAssembler',
       'VectorSizeHint', 'SQLTransformer', 'VectorAssembler', 'Interaction', 'Interaction', 'VectorAssembler', 'LogisticRegressionModel',
     ]);
     expect(check.states).toBe(trained.report.data.states);

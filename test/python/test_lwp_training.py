@@ -1,4 +1,4 @@
-"""pitchstream_jobs.lwp_training: the calibration hold-out, the split checks and the calibrator.
+"""pitchstream_jobs.lwp_training: the calibration hold-out, the split checks, the calibrator, the man-advantage and outcome stages.
 
 Run: PYTHONPATH=jobs .pitchstream/venv/bin/python -m unittest discover -s test/python -p 'test_lwp_training.py' -v
 (the calibrator test starts a local SparkSession; PYSPARK_PYTHON must be the venv's python).
@@ -13,7 +13,19 @@ import pandas as pd
 
 from local_spark import LocalSparkTestCase
 from pitchstream_jobs import win_probability_metrics as wpm
-from pitchstream_jobs.lwp_training import TrainingSplitError, calibrator_pipeline, check_split, choose_split, hold_out_calibration
+from pitchstream_jobs.lwp_training import (
+    FOREST_GOALS_TO_COME,
+    GOALS_TO_COME,
+    MAN_ADVANTAGE_PRIOR_GOALS,
+    TrainingSplitError,
+    calibrator_pipeline,
+    check_split,
+    choose_split,
+    hold_out_calibration,
+    man_advantage_factors,
+    man_advantage_stage,
+    outcome_stages,
+)
 
 
 def matches_table(count: int, seasons: int = 1) -> pd.DataFrame:
@@ -120,6 +132,80 @@ class CalibratorTest(LocalSparkTestCase):
         self.assertLess(float(np.abs(calibrated.sum(axis=1) - 1.0).max()), 1e-9)
         self.assertGreaterEqual(float(calibrated.min()), 0.0)
         self.assertEqual(type(model.stages[-1]).__name__, "LogisticRegressionModel")
+
+
+def poisson_outcomes(goal_diff: float, home_rate: float, away_rate: float) -> np.ndarray:
+    """P(home win, draw, away win) of goal_diff + Poisson(home_rate) − Poisson(away_rate), summed far past any mass."""
+    goals = np.arange(0, 40)
+    log_factorial = np.cumsum(np.log(np.maximum(goals, 1)))
+    home = np.exp(-home_rate + goals * np.log(max(home_rate, 1e-300)) - log_factorial)
+    away = np.exp(-away_rate + goals * np.log(max(away_rate, 1e-300)) - log_factorial)
+    final = goal_diff + goals[:, None] - goals[None, :]
+    joint = home[:, None] * away[None, :]
+    return np.array([joint[final > 0].sum(), joint[final == 0].sum(), joint[final < 0].sum()])
+
+
+class OutcomeStagesTest(LocalSparkTestCase):
+    """The saved model's last stages: expected goals to come + the score → P(home win, draw, away win)."""
+
+    def score(self, rows):
+        from pyspark.ml import PipelineModel
+        from pyspark.ml.functions import vector_to_array
+
+        frame = self.spark.createDataFrame(
+            pd.DataFrame(rows, columns=["goal_diff", "red_card_diff", FOREST_GOALS_TO_COME[0], FOREST_GOALS_TO_COME[1]]).astype(float)
+        )
+        model = PipelineModel(stages=[man_advantage_stage({"down": 0.5, "up": 1.25}), *outcome_stages()])
+        scored = model.transform(frame).select(vector_to_array("probability").alias("p")).toPandas()
+        return np.stack(scored["p"].to_numpy())
+
+    def test_it_gives_the_poisson_outcome_probabilities_of_the_score_and_the_rates(self) -> None:
+        rows = [(d, 0.0, h, a) for d in (-2.0, -1.0, 0.0, 1.0, 3.0) for h, a in ((1.6, 1.1), (0.4, 0.9), (0.02, 0.05), (0.0, 0.0), (3.2, 2.9))]
+        probabilities = self.score(rows)
+        for (d, _, h, a), p in zip(rows, probabilities):
+            expected = poisson_outcomes(d, h, a)
+            np.testing.assert_allclose(p, expected / expected.sum(), atol=2e-4, err_msg=f"goal_diff {d}, rates {h}, {a}")
+        self.assertLess(float(np.abs(probabilities.sum(axis=1) - 1.0).max()), 1e-9)
+
+    def test_a_goal_always_raises_the_scorers_win_probability_and_a_red_card_always_lowers_the_punished_sides(self) -> None:
+        rates = [(1.4, 1.0), (0.3, 0.2), (0.05, 0.08), (2.5, 0.1)]
+        for home, away in rates:
+            by_diff = self.score([(d, 0.0, home, away) for d in (-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0)])
+            self.assertTrue(np.all(np.diff(by_diff[:, 0]) > 0), f"P(home win) over goal_diff -3..3 at rates {home}, {away}: {by_diff[:, 0]}")
+            self.assertTrue(np.all(np.diff(by_diff[:, 2]) < 0), f"P(away win) over goal_diff -3..3 at rates {home}, {away}: {by_diff[:, 2]}")
+            # red_card_diff = home − away red cards: 1 → the home side is a man down.
+            by_reds = self.score([(0.0, r, home, away) for r in (-2.0, -1.0, 0.0, 1.0, 2.0)])
+            self.assertTrue(np.all(np.diff(by_reds[:, 0]) < 0), f"P(home win) over red_card_diff -2..2 at rates {home}, {away}: {by_reds[:, 0]}")
+            self.assertTrue(np.all(np.diff(by_reds[:, 2]) > 0), f"P(away win) over red_card_diff -2..2 at rates {home}, {away}: {by_reds[:, 2]}")
+
+    def test_the_man_advantage_scales_each_sides_rate(self) -> None:
+        from pyspark.ml.feature import SQLTransformer  # noqa: F401 - the stage under test is one
+
+        frame = self.spark.createDataFrame(pd.DataFrame({"red_card_diff": [1.0, -2.0], FOREST_GOALS_TO_COME[0]: [1.0, 1.0], FOREST_GOALS_TO_COME[1]: [2.0, 2.0]}))
+        scaled = man_advantage_stage({"down": 0.5, "up": 1.25}).transform(frame).toPandas()
+        np.testing.assert_allclose(scaled["expected_home_goals_to_come"], [0.5, 1.25**2])
+        np.testing.assert_allclose(scaled["expected_away_goals_to_come"], [2.5, 2.0 * 0.5**2])
+
+
+class ManAdvantageFactorsTest(LocalSparkTestCase):
+    def states(self, rows):
+        columns = ["red_card_diff", GOALS_TO_COME[0], GOALS_TO_COME[1], FOREST_GOALS_TO_COME[0], FOREST_GOALS_TO_COME[1]]
+        return self.spark.createDataFrame(pd.DataFrame(rows, columns=columns).astype(float))
+
+    def test_it_measures_observed_over_forest_goals_of_sides_a_man_down_and_up_shrunk_towards_one(self) -> None:
+        # 40 states with the home side a man down: it scores 10 where the forest said 40; the away side 60 where it said 40.
+        rows = [(1.0, 0.25, 1.5, 1.0, 1.0)] * 40 + [(0.0, 5.0, 5.0, 1.0, 1.0)] * 10
+        factors = man_advantage_factors(self.states(rows))
+        prior = MAN_ADVANTAGE_PRIOR_GOALS
+        self.assertAlmostEqual(factors["down"], (10 + prior) / (40 + prior))
+        self.assertAlmostEqual(factors["up"], (60 + prior) / (40 + prior))
+        self.assertEqual((factors["down_states"], factors["up_states"]), (40, 40))
+
+    def test_a_side_a_man_down_never_gets_a_factor_above_one_nor_a_side_a_man_up_below(self) -> None:
+        factors = man_advantage_factors(self.states([(-1.0, 0.1, 3.0, 1.0, 1.0)] * 30))
+        self.assertEqual((factors["down"], factors["up"]), (1.0, 1.0))
+        none = man_advantage_factors(self.states([(0.0, 1.0, 1.0, 1.0, 1.0)] * 5))
+        self.assertEqual((none["down"], none["up"], none["down_states"]), (1.0, 1.0, 0))
 
 
 if __name__ == "__main__":

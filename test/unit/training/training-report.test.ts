@@ -15,6 +15,7 @@ describe('lwpModelLabel', () => {
     const plain = reportWith('none', []);
     expect(lwpModelLabel('random_forest', plain)).toBe('random forest (saved)');
     expect(lwpModelLabel('random_forest_uncalibrated', plain)).toBe('random forest, uncalibrated (= saved)');
+    expect(lwpModelLabel('outcome_classifier', plain)).toBe('result classifier forest');
   });
 });
 
@@ -27,7 +28,7 @@ describe('metricsTableRows', () => {
         { model: 'random_forest', metric: 'ece_improvement_vs_random_forest_uncalibrated', value: 0.02, ci_low: 0.01, ci_high: 0.03 },
       ]),
     );
-    expect(Object.keys(rows[0]!)).toEqual(['metric', 'random forest, calibrated (saved)', 'random forest, uncalibrated', 'score-and-time logistic', 'class prior']);
+    expect(Object.keys(rows[0]!)).toEqual(['metric', 'random forest, calibrated (saved)', 'random forest, uncalibrated', 'result classifier forest', 'score-and-time logistic', 'class prior']);
     const ece = rows.find((row) => row.metric === 'ece')!;
     expect(ece['random forest, calibrated (saved)']).toBe('0.0200 [0.0150, 0.0250]');
     expect(ece['random forest, uncalibrated']).toBe('0.0400 [0.0300, 0.0500]');
@@ -36,7 +37,7 @@ describe('metricsTableRows', () => {
       metric: 'ECE gain vs uncalibrated forest',
       'random forest, calibrated (saved)': '0.0200 [0.0100, 0.0300]',
     });
-    expect(rows.find((row) => row.metric === 'rps, mean over minutes 0-90')!['class prior']).toBe('0.1300');
+    expect(rows.find((row) => row.metric === 'rps, mean over minutes 0-90')!['class prior']).toBe('0.1400');
   });
 });
 
