@@ -40,8 +40,8 @@ describe('notebooks/02_Entrenamiento_Modelo_LWP.ipynb', () => {
     expect(run.summary.errorOutputs).toBe(0);
     expect(run.summary.failures).toEqual([]);
     const executed = fs.readFileSync(run.outputPath, 'utf8');
-    // The metrics table shows the saved (calibrated) model next to the same forest uncalibrated.
-    expect(executed).toContain('<th>metric</th><th>random forest, calibrated (saved)</th><th>random forest, uncalibrated</th><th>score-and-time logistic</th><th>class prior</th>');
+    // The metrics table shows the saved (calibrated) model next to the same forests uncalibrated and the result classifier.
+    expect(executed).toContain('<th>metric</th><th>random forest, calibrated (saved)</th><th>random forest, uncalibrated</th><th>result classifier forest</th><th>score-and-time logistic</th><th>class prior</th>');
     expect(executed).toContain('RPS gain vs score-and-time');
     expect(executed).toContain('ECE gain vs uncalibrated forest');
     // The calibration chart draws both.
