@@ -78,13 +78,17 @@ export const ERROR_CODES = {
     summary: 'A notebook, or one of its cells, ran past its time limit while executing headless.',
     fix: 'Raise the timeoutMs or cellTimeoutMs option named in the message, or give the notebook less work.',
   },
+  NOTEBOOK_INTERRUPTED: {
+    summary: 'A headless notebook run was stopped before it finished (Ctrl-C, SIGTERM or a closed terminal).',
+    fix: 'Nothing to repair: run it again; the partly executed copy named in the message shows how far it got.',
+  },
   NOTEBOOK_NOT_FOUND: {
     summary: 'The notebook file to execute or render does not exist.',
     fix: 'Check the path named in the message (notebooks live in notebooks/).',
   },
   LAB_ALREADY_RUNNING: {
     summary: 'Jupyter Lab started by pitchstream is already running.',
-    fix: 'Open the URL it printed when it started, or stop it first with stopLab().',
+    fix: 'Open the URL it printed when it started, or stop it first: Ctrl-C in the terminal running `npm run lab`, `npm run stack -- down`, or stopLab() from code.',
   },
   OUTPUT_INVALID: {
     summary: "A job's output file is missing or not valid Arrow IPC.",

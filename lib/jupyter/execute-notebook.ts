@@ -18,6 +18,8 @@ export interface ExecuteNotebookOptions {
   cellTimeoutMs?: number;
   /** Extra environment variables: the notebook's parameters cell reads them from process.env. */
   env?: Record<string, string>;
+  /** Aborting it stops the run as Ctrl-C would (nbconvert shuts its kernel down) and rejects with NOTEBOOK_INTERRUPTED. */
+  signal?: AbortSignal;
 }
 
 export interface ExecutedNotebook {
@@ -25,6 +27,8 @@ export interface ExecutedNotebook {
   outputPath: string;
   durationMs: number;
   summary: NotebookSummary;
+  /** Signed, so Jupyter Lab (`npm run lab`) renders its charts when the copy is reopened. */
+  trusted: boolean;
 }
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
@@ -108,10 +112,19 @@ export async function executeNotebook(notebookPath: string, options: ExecuteNote
     timeout: timeoutMs,
     killSignal: STOP_SIGNAL,
     forceKillAfterDelay: KILL_GRACE_MS,
+    ...(options.signal ? { cancelSignal: options.signal } : {}),
+    // Its own process group: a Ctrl-C or hang-up at the terminal reaches only the caller, which then
+    // stops nbconvert with STOP_SIGNAL, so nbconvert always shuts its kernel down. Killed directly by
+    // the terminal, it would leave the kernel (own session) running, holding its output pipes.
+    detached: true,
   });
   const durationMs = Date.now() - started;
   const details = { notebook, outputPath, durationMs, exitCode: result.exitCode };
 
+  if (result.isCanceled)
+    throw new PitchstreamError('NOTEBOOK_INTERRUPTED', `notebook ${name} was stopped after ${(durationMs / 1000).toFixed(1)} s, before it finished`, {
+      details,
+    });
   if (result.timedOut)
     throw new PitchstreamError('NOTEBOOK_TIMEOUT', `notebook ${name} did not finish within ${timeoutMs} ms`, {
       fix: 'Raise the timeoutMs option, or give the notebook less work.',
@@ -130,6 +143,7 @@ export async function executeNotebook(notebookPath: string, options: ExecuteNote
     });
   }
 
+  const trusted = await trustNotebook(install, outputPath);
   const summary = summarizeNotebook(JSON.parse(fs.readFileSync(outputPath, 'utf8')) as NotebookDocument);
   const failure = summary.failures[0];
   if (failure)
@@ -139,5 +153,15 @@ export async function executeNotebook(notebookPath: string, options: ExecuteNote
         `partially executed copy: ${outputPath}`,
       { details: { ...details, ...failure, summary } },
     );
-  return { notebookPath: notebook, outputPath, durationMs, summary };
+  return { notebookPath: notebook, outputPath, durationMs, summary, trusted };
+}
+
+/**
+ * Signs the executed copy, as Jupyter signs a notebook a person ran: Lab runs the charts' scripts
+ * only in trusted output, so an unsigned copy reopened in Lab shows empty charts. The signature
+ * is kept in pitchstream's Jupyter data folder, which `npm run lab` uses too.
+ */
+async function trustNotebook(install: { jupyter: string; env: Record<string, string> }, outputPath: string): Promise<boolean> {
+  const result = await execa(install.jupyter, ['trust', outputPath], { env: install.env, stdin: 'ignore', reject: false });
+  return !result.failed;
 }

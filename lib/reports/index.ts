@@ -1,1 +1,1 @@
-export { notebookTitle, reportIndexHtml, runNotebookReport, type NotebookReport, type NotebookReportOptions, type NotebookRun } from './notebook-report';
+export { notebookTitle, reportIndexHtml, reportScreenshots, runNotebookReport, SCREENSHOTS_DIR, type NotebookReport, type NotebookReportOptions, type NotebookRun } from './notebook-report';

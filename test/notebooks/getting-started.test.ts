@@ -45,6 +45,8 @@ describe('notebooks/01_Getting_Started.ipynb', () => {
     expect(run.summary.errorOutputs).toBe(0);
     expect(run.summary.failures).toEqual([]);
     expect(run.summary.displayOutputs['text/html']).toBeGreaterThanOrEqual(1);
+    // Signed, as if a person had run it: Lab runs its charts' scripts when the copy is reopened.
+    expect(run.trusted).toBe(true);
     const executed = fs.readFileSync(run.outputPath, 'utf8');
     expect(executed).toContain(`<td>Apache Spark</td><td>${versions().spark}</td>`);
     // The parameter reached the notebook through the environment, escaped on its way into HTML.

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { notebookTitle, reportIndexHtml } from '../../../lib/reports';
+import { notebookTitle, reportIndexHtml, reportScreenshots } from '../../../lib/reports';
 
 describe('notebookTitle', () => {
   it('takes the first markdown heading of the notebook', () => {
@@ -40,5 +40,35 @@ describe('reportIndexHtml', () => {
   it('says where the data came from and credits StatsBomb', () => {
     expect(html).toContain('SYNTHETIC matches');
     expect(html).toContain('StatsBomb open data');
+  });
+});
+
+describe('reportIndexHtml with screenshots', () => {
+  const runs = [{ notebook: '03.ipynb', title: 'Streaming', status: 'interrupted' as const, durationMs: 1_000 }];
+
+  it('links the browser test\'s screenshots under a heading, and leaves the section out without any', () => {
+    const html = reportIndexHtml(runs, 'note', new Date(0), ['screenshots/lab-live-03-a.png']);
+    expect(html).toContain('<h2>Jupyter Lab in a browser</h2>');
+    expect(html).toContain('<a href="screenshots/lab-live-03-a.png"><img src="screenshots/lab-live-03-a.png"');
+    expect(html).toContain('<figcaption><small>lab-live-03-a</small>');
+    expect(reportIndexHtml(runs, 'note', new Date(0))).not.toContain('Jupyter Lab in a browser');
+  });
+
+  it('shows a stopped notebook as interrupted', () => {
+    expect(reportIndexHtml(runs, 'note', new Date(0))).toContain('>interrupted</span>');
+  });
+});
+
+describe('reportScreenshots', () => {
+  it('lists the PNG files of reports/screenshots in name order, relative to the report', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pitchstream-report-'));
+    try {
+      expect(reportScreenshots(dir)).toEqual([]);
+      fs.mkdirSync(path.join(dir, 'screenshots'));
+      for (const name of ['b.png', 'a.png', 'notes.txt']) fs.writeFileSync(path.join(dir, 'screenshots', name), '');
+      expect(reportScreenshots(dir)).toEqual(['screenshots/a.png', 'screenshots/b.png']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
