@@ -18,6 +18,8 @@ const JARS = path.join(HOME, 'jars');
 const versions = JSON.parse(fs.readFileSync(path.join(ROOT, 'versions.json'), 'utf8'));
 
 const quiet = process.argv.includes('--quiet');
+// `npm test` only: the browser tests need Chromium, nothing else of pitchstream does.
+const forTests = process.argv.includes('--tests');
 const started = Date.now();
 
 class SetupError extends Error {
@@ -61,6 +63,8 @@ function probe(command, args) {
 }
 
 /** Runs a long command with its output shown (so pip's and npm's progress reaches the user). */
+const ANSI_ESCAPE = /\x1b\[[0-9;?]*[A-Za-z]/g;
+
 function run(command, args, options = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
@@ -70,7 +74,8 @@ function run(command, args, options = {}) {
     });
     const tail = [];
     const keep = (chunk) => {
-      for (const line of chunk.toString().split('\n')) {
+      // Maven prints bare colour resets (ESC[0m) even in batch mode: without them such a line is empty.
+      for (const line of chunk.toString().replace(ANSI_ESCAPE, '').split('\n')) {
         if (line.trim() === '') continue;
         tail.push(line);
         if (tail.length > 30) tail.shift();
@@ -229,7 +234,7 @@ async function resolveJars(name, dependencies, keepJar) {
   fs.rmSync(staging, { recursive: true, force: true });
   await run(
     'mvn',
-    ['-B', '-q', '-s', mavenSettings(), '-f', path.join(work, 'pom.xml'), 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${staging}`],
+    ['-B', '-q', '-Dstyle.color=never', '-s', mavenSettings(), '-f', path.join(work, 'pom.xml'), 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${staging}`],
     { fix: 'check your access to Maven Central (or set PITCHSTREAM_MAVEN_REPOSITORY to a mirror), then run `npm run setup` again' },
   );
   for (const jar of fs.readdirSync(staging)) if (!keepJar(jar)) fs.rmSync(path.join(staging, jar));
@@ -356,6 +361,25 @@ async function withLock(body) {
   }
 }
 
+/**
+ * Debian's Chromium for the browser tests (Playwright cannot download its own browsers here):
+ * PITCHSTREAM_CHROMIUM names another one; as root with apt-get it is installed, else the fix is named.
+ */
+async function installChromium() {
+  const wanted = process.env.PITCHSTREAM_CHROMIUM || '/usr/bin/chromium';
+  const fix = "install Debian's chromium (`apt-get install chromium`) or set PITCHSTREAM_CHROMIUM to a Chromium or Chrome executable, then run `npm test` again";
+  // Debian's wrapper script may print a shell warning before the version line.
+  const version = () => ((probe(wanted, ['--version']) || '').match(/Chromium [\d.]+/) || ['Chromium'])[0];
+  if (fs.existsSync(wanted)) return `${wanted} (${version()})`;
+  if (process.env.PITCHSTREAM_CHROMIUM) throw new SetupError(`PITCHSTREAM_CHROMIUM=${wanted} does not exist`, fix);
+  if (process.getuid?.() !== 0 || !probe('apt-get', ['--version'])) throw new SetupError('the browser tests need Chromium, and /usr/bin/chromium is not there', fix);
+  const apt = (args) => run('apt-get', args, { env: { DEBIAN_FRONTEND: 'noninteractive' }, fix });
+  const install = () => apt(['install', '-y', '--no-install-recommends', 'chromium']);
+  // A machine whose package lists were never fetched knows no chromium yet.
+  await install().catch(() => apt(['update']).then(install));
+  return `installed ${version()} with apt-get`;
+}
+
 const STEPS = [
   ['Checking prerequisites', checkPrerequisites],
   ['npm packages', installNodePackages],
@@ -365,6 +389,7 @@ const STEPS = [
   [`RAPIDS Accelerator ${versions.rapids} jar`, installRapidsJar],
   ['tslab Jupyter kernel', installTslabKernel],
   ['TypeScript build', buildLib],
+  ...(forTests ? [['Chromium for the browser tests', installChromium]] : []),
 ];
 
 async function main() {

@@ -1,5 +1,7 @@
 // Jupyter Lab as a tracked background service: token authentication always on, bound to
-// 127.0.0.1 by default, notebooks/ as its root, healthy once /api/status answers with the token.
+// 127.0.0.1 by default, the project as its root (so reports/ opens too) with notebooks/ shown
+// first, pitchstream's settings (lab-settings/overrides.json: no news pop-up, no update check),
+// healthy once /api/status answers with the token.
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { installPaths, loadConfig, versions, type Config } from '../config';
@@ -58,8 +60,14 @@ export async function isLabHealthy(port: number, token: string, host = '127.0.0.
   }
 }
 
+/** The folder Lab opens first, relative to its root (the project). */
+export const LAB_START_FOLDER = 'notebooks';
+
+/** pitchstream's Lab settings, relative to the project: overrides.json there replaces Lab's defaults. */
+const LAB_SETTINGS_DIR = path.join('lib', 'jupyter', 'lab-settings');
+
 /** Arguments of the Lab process; pure, so the unit tests can read them. */
-export function labArgs(options: { port: number; ip: string; rootDir: string; asRoot: boolean }): string[] {
+export function labArgs(options: { port: number; ip: string; rootDir: string; asRoot: boolean; settingsDir: string }): string[] {
   return [
     // Python keeps unknown -X options in sys._xoptions and otherwise ignores them: the cleanest
     // place for the service marker that processes.ts looks for in the command line.
@@ -73,6 +81,11 @@ export function labArgs(options: { port: number; ip: string; rootDir: string; as
     // Fail instead of silently moving to another port.
     '--ServerApp.port_retries=0',
     `--ServerApp.root_dir=${options.rootDir}`,
+    `--LabApp.default_url=/lab/tree/${LAB_START_FOLDER}`,
+    // The app settings folder is where Lab reads overrides.json; Lab 4 ships none of its own there.
+    `--LabApp.app_settings_dir=${options.settingsDir}`,
+    // No request to the internet on start (this also keeps the "newer version" notice away).
+    '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate',
     // Jupyter refuses to start as root unless told; containers commonly run as root.
     ...(options.asRoot ? ['--allow-root'] : []),
   ];
@@ -101,14 +114,14 @@ export async function startLab(options: StartLabOptions = {}): Promise<RunningLa
   const record = await startService({
     service: LAB_SERVICE,
     command: install.python,
-    args: labArgs({ port, ip, rootDir: path.join(config.root, 'notebooks'), asRoot: process.getuid?.() === 0 }),
+    args: labArgs({ port, ip, rootDir: config.root, asRoot: process.getuid?.() === 0, settingsDir: path.join(config.root, LAB_SETTINGS_DIR) }),
     // Through the environment, not the command line, so `ps` does not show the token.
     env: { ...install.env, JUPYTER_TOKEN: token },
     cwd: config.root,
     runDir: run,
     logDir: installPaths(config.home, versions()).logs,
     ports: { lab: port },
-    urls: { lab: `http://${host}:${port}/lab` },
+    urls: { lab: `http://${host}:${port}/lab/tree/${LAB_START_FOLDER}` },
   });
   const startupTimeoutMs = options.startupTimeoutMs ?? config.startupTimeoutMs;
   const outcome = await waitUntil(() => isLabHealthy(port, token, host), {
@@ -128,7 +141,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<RunningLa
       details: { log: record.log, port },
     });
   }
-  return { url: `http://${host}:${port}/lab?token=${token}`, token, port, pid: record.pid, log: record.log };
+  return { url: `http://${host}:${port}/lab/tree/${LAB_START_FOLDER}?token=${token}`, token, port, pid: record.pid, log: record.log };
 }
 
 /** Stops the Lab (and, through its shutdown, its kernels); false when none was running. */
