@@ -37,12 +37,13 @@ export function plotlyLibraryHtml(): string {
 export function figureHtml(figure: Figure, options: FigureOptions): string {
   const id = options.id ?? `chart-${crypto.randomBytes(6).toString('hex')}`;
   const layout = {
-    margin: { t: 50, r: 20, b: 70, l: 60 },
+    margin: { t: 50, r: 20, b: 85, l: 60 },
     ...figure.layout,
     height: options.heightPx ?? 380,
     annotations: [
       ...(((figure.layout?.annotations as unknown[]) ?? []) as unknown[]),
-      { text: SOURCE_NOTE[options.source], xref: 'paper', yref: 'paper', x: 0, y: -0.22, showarrow: false, font: { size: 10, color: '#666' } },
+      // Under the x axis title, in pixels from the plot's bottom edge (a paper fraction would move with the height).
+      { text: SOURCE_NOTE[options.source], xref: 'paper', yref: 'paper', x: 0, y: 0, yanchor: 'top', yshift: -62, showarrow: false, font: { size: 10, color: '#666' } },
     ],
   };
   const spec = JSON.stringify({ data: figure.data, layout }).replace(/</g, '\\u003c');

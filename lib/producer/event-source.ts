@@ -147,3 +147,22 @@ export async function openMatchFeed(source: EventSource): Promise<MatchFeed> {
     items: () => loadAhead([...infoById.keys()].filter((id) => !knownBad.has(id)), load),
   };
 }
+
+/**
+ * The matches a run of this source sends (teams, names, date), without their events: what a chart
+ * or table needs to name the teams. Same selection as openMatchFeed; bad match lists are skipped.
+ */
+export async function sourceMatches(source: EventSource): Promise<MatchInfo[]> {
+  if (source.kind === 'synthetic')
+    return generateSyntheticDataset({ matches: source.matches, seed: source.seed }).matches.map(({ match }) => toMatchInfo(match, true));
+  if (source.kind === 'events') return source.matches.map(({ match }) => match);
+  return selectMatches(openStatsBomb(source.dir), source, []);
+}
+
+/** Team id → team name over the source's matches (synthetic teams carry generated names). */
+export async function sourceTeamNames(source: EventSource): Promise<Map<number, string>> {
+  const names = new Map<number, string>();
+  for (const match of await sourceMatches(source)) names.set(match.homeTeamId, match.homeTeamName).set(match.awayTeamId, match.awayTeamName);
+  return names;
+}
+

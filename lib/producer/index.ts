@@ -1,5 +1,5 @@
 // The Kafka event producer: replays StatsBomb or synthetic matches into a topic at a planned pace, with a manifest.
-export { openMatchFeed, type BadFile, type LoadedMatch, type LoadFailure, type MatchFeed, type SourceItem } from './event-source';
+export { openMatchFeed, sourceMatches, sourceTeamNames, type BadFile, type LoadedMatch, type LoadFailure, type MatchFeed, type SourceItem } from './event-source';
 export { eventForRound, isoTimeUtc, ROUND_ID_NAMESPACE, roundEventId, roundShiftMs, uuidV5 } from './loop-rounds';
 export { createManifestTally, manifestChecksum, writeManifest, type ManifestFile, type ManifestTally, type MatchManifest } from './manifest';
 export {

@@ -83,7 +83,9 @@ export function jobsPackageZip(root: string, cacheDir: string, python: string): 
   if (fs.existsSync(zip)) return zip;
   fs.mkdirSync(cacheDir, { recursive: true });
   const temporary = `${zip}.tmp-${process.pid}`;
-  execFileSync(python, ['-c', ZIP_SCRIPT, temporary, jobsDir(root), ...names]);
+  // stdio piped: by default execFileSync copies the child's stderr, even an empty one, to ours, and
+  // a notebook shows that as an (empty) error box; a failure carries it in its message instead.
+  execFileSync(python, ['-c', ZIP_SCRIPT, temporary, jobsDir(root), ...names], { stdio: ['ignore', 'pipe', 'pipe'] });
   fs.renameSync(temporary, zip);
   return zip;
 }

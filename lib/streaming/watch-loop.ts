@@ -28,6 +28,9 @@ export async function watchLoop(options: WatchLoopOptions, poll: (elapsedMs: num
   const onAbort = () => wake?.();
   options.signal?.addEventListener('abort', onAbort);
   try {
+    // Once the cell that called this has handed control back to the kernel (see below).
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    reattachSigintListeners();
     for (;;) {
       await poll(Date.now() - started);
       if (interrupted) return 'interrupted';
@@ -44,3 +47,17 @@ export async function watchLoop(options: WatchLoopOptions, poll: (elapsedMs: num
     options.signal?.removeEventListener('abort', onAbort);
   }
 }
+
+/**
+ * tslab runs each notebook cell with vm's breakOnSigint; when that run ends, Node puts back a SIGINT
+ * handler of its own that ends the process, in place of the one behind process.on('SIGINT'). The
+ * listeners then never hear a kernel interrupt, and the interrupt kills the kernel (with the jobs
+ * and the producer it was to stop). Taking every SIGINT listener off and putting them back makes
+ * Node install its handler again. Harmless outside a kernel.
+ */
+export function reattachSigintListeners(): void {
+  const listeners = process.rawListeners('SIGINT') as ((...args: unknown[]) => void)[];
+  process.removeAllListeners('SIGINT');
+  for (const listener of listeners) process.on('SIGINT', listener);
+}
+

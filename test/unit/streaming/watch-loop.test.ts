@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { watchLoop } from '../../../lib/streaming';
+import { reattachSigintListeners } from '../../../lib/streaming/watch-loop';
 
 describe('watchLoop', () => {
   it('polls at once and then every interval until the duration has passed', async () => {
@@ -26,5 +27,24 @@ describe('watchLoop', () => {
     const watching = watchLoop({ durationMs: 0, intervalMs: 10_000 }, () => undefined);
     setTimeout(() => process.emit('SIGINT', 'SIGINT'), 20);
     await expect(watching).resolves.toBe('interrupted');
+  });
+
+  it('re-attaches the SIGINT listeners in their order, so that a real signal reaches them again (tslab kernels)', () => {
+    const calls: string[] = [];
+    const first = () => calls.push('first');
+    const once = () => calls.push('once');
+    process.on('SIGINT', first);
+    process.once('SIGINT', once);
+    try {
+      const before = process.listeners('SIGINT');
+      reattachSigintListeners();
+      expect(process.listeners('SIGINT')).toEqual(before);
+      process.emit('SIGINT', 'SIGINT');
+      process.emit('SIGINT', 'SIGINT');
+      expect(calls).toEqual(['first', 'once', 'first']);
+    } finally {
+      process.off('SIGINT', first);
+      process.off('SIGINT', once);
+    }
   });
 });
