@@ -124,6 +124,7 @@ export function produceEvents(options: ProduceOptions): ProduceHandle {
     return {
       elapsedMs: atMs - startedAtMs,
       round,
+      roundStepMs: round >= 1 ? roundShiftMs(1, dataMaxMs - dataMinMs, settings.loopGapMs) : null,
       events: totals.events,
       valueBytes: totals.valueBytes,
       ...tracker.rates(atMs),

@@ -4,6 +4,11 @@ export interface ProduceStats {
   elapsedMs: number;
   /** Replay round now being sent (0 for the first). */
   round: number;
+  /**
+   * Event-time distance between the starts of two loop rounds (round r is round 0 moved by r times
+   * this): charts use it to tell a match's replays apart. Null while round 0 is being sent.
+   */
+  roundStepMs: number | null;
   /** Events the broker acknowledged. */
   events: number;
   /** Bytes of message values acknowledged. */

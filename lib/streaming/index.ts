@@ -1,7 +1,7 @@
 // Live match statistics: start stream_match_stats, read its batch outputs and progress as they grow, chart them.
 export { tableRows, type PlainValue } from './arrow-rows';
 export { intakeTotals, readDeadLetters, readIntake, type DeadLetter, type IntakeBatch } from './intake';
-export { latestWindowTableHtml, passesTimelineFigure, possessionTimelineFigure, throughputFigure, type TeamNames } from './live-views';
+export { latestWindowTableHtml, passesTimelineFigure, possessionTimelineFigure, throughputFigure, type TeamNames, type TimelineOptions } from './live-views';
 export {
   DEFAULT_STREAM_TOPIC,
   defaultRunDir,

@@ -11,54 +11,85 @@ function teamName(names: TeamNames | undefined, teamId: number): string {
   return name ?? `team ${teamId}`;
 }
 
-/** Minutes from the first window of each match (the match's own clock on the x axis). */
-function matchMinutes(rows: readonly TeamWindowStats[]): Map<number, number> {
+/** How the timelines place windows on the x axis. */
+export interface TimelineOptions {
+  /**
+   * Event-time distance between two replays of a match (ProduceStats.roundStepMs of a producer
+   * that loops its rounds). Given, each match shows only its latest replay, on that replay's own
+   * match clock; otherwise every window since the match's first, one after another.
+   */
+  replayStepMs?: number | null;
+}
+
+// Windows start on whole minutes and replays do not, so a replay's first window may begin up to a
+// minute before the replay itself; half a window of slack keeps the first windows with their replay.
+const REPLAY_SLACK_MS = 30_000;
+
+interface PlacedRow {
+  row: TeamWindowStats;
+  minute: number;
+  replay: number;
+}
+
+/** Each row with its minute on the x axis and its replay (0 without a replay step), the latest replay of each match only. */
+function placeRows(rows: readonly TeamWindowStats[], options: TimelineOptions): PlacedRow[] {
   const first = new Map<number, number>();
   for (const row of rows) first.set(row.matchId, Math.min(first.get(row.matchId) ?? Infinity, row.windowStartMs));
-  return first;
+  const step = options.replayStepMs ?? 0;
+  const placed = rows.map((row) => {
+    const sinceFirst = row.windowStartMs - first.get(row.matchId)!;
+    const replay = step > 0 ? Math.max(0, Math.floor((sinceFirst + REPLAY_SLACK_MS) / step)) : 0;
+    return { row, replay, minute: Math.max(0, sinceFirst - replay * step) / 60_000 };
+  });
+  const latest = new Map<number, number>();
+  for (const { row, replay } of placed) latest.set(row.matchId, Math.max(latest.get(row.matchId) ?? 0, replay));
+  return placed.filter(({ row, replay }) => replay === latest.get(row.matchId));
 }
 
 function teamSeries(
   rows: readonly TeamWindowStats[],
   value: (row: TeamWindowStats) => number | null,
   names: TeamNames | undefined,
-  extra: Record<string, unknown> = {},
+  options: TimelineOptions,
 ): Record<string, unknown>[] {
-  const first = matchMinutes(rows);
-  const byTeam = new Map<string, TeamWindowStats[]>();
-  for (const row of rows) {
-    const key = `${row.matchId}/${row.teamId}`;
-    byTeam.set(key, [...(byTeam.get(key) ?? []), row]);
+  const byTeam = new Map<string, PlacedRow[]>();
+  for (const placed of placeRows(rows, options)) {
+    const key = `${placed.row.matchId}/${placed.row.teamId}`;
+    byTeam.set(key, [...(byTeam.get(key) ?? []), placed]);
   }
   return [...byTeam.values()].map((teamRows) => {
-    const sorted = [...teamRows].sort((a, b) => a.windowStartMs - b.windowStartMs);
+    const sorted = [...teamRows].sort((a, b) => a.minute - b.minute);
     const head = sorted[0]!;
+    const replay = options.replayStepMs ? `, replay ${head.replay + 1}` : '';
     return {
       type: 'scatter',
       mode: 'lines+markers',
-      name: `${teamName(names, head.teamId)} (match ${head.matchId})`,
-      x: sorted.map((row) => (row.windowStartMs - first.get(row.matchId)!) / 60_000),
-      y: sorted.map(value),
-      ...extra,
+      name: `${teamName(names, head.row.teamId)} (match ${head.row.matchId}${replay})`,
+      x: sorted.map((placed) => placed.minute),
+      y: sorted.map((placed) => value(placed.row)),
     };
   });
 }
 
+function minuteAxis(options: TimelineOptions): Record<string, unknown> {
+  return { title: { text: options.replayStepMs ? 'match minute (latest replay of each match)' : 'minutes since the first window' } };
+}
+
 /** Passes attempted per window and team, one line per team of each match. */
-export function passesTimelineFigure(rows: readonly TeamWindowStats[], names?: TeamNames): Figure {
+export function passesTimelineFigure(rows: readonly TeamWindowStats[], names?: TeamNames, options: TimelineOptions = {}): Figure {
   return {
-    data: teamSeries(rows, (row) => row.passes, names),
-    layout: { title: { text: 'Passes per window' }, xaxis: { title: { text: 'minutes since the first window' } }, yaxis: { title: { text: 'passes' } } },
+    data: teamSeries(rows, (row) => row.passes, names, options),
+    layout: { title: { text: 'Passes per window' }, xaxis: minuteAxis(options), yaxis: { title: { text: 'passes' } } },
   };
 }
 
 /** Possession share per window and team (the two sides of a match add up to 1). */
-export function possessionTimelineFigure(rows: readonly TeamWindowStats[], names?: TeamNames): Figure {
+export function possessionTimelineFigure(rows: readonly TeamWindowStats[], names?: TeamNames, options: TimelineOptions = {}): Figure {
   return {
-    data: teamSeries(rows, (row) => row.possessionShare, names),
+    data: teamSeries(rows, (row) => row.possessionShare, names, options),
     layout: {
       title: { text: 'Possession share per window' },
-      xaxis: { title: { text: 'minutes since the first window' } },
+      xaxis: minuteAxis(options),
       yaxis: { title: { text: 'share of the window\'s events' }, range: [0, 1] },
     },
   };

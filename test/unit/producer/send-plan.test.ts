@@ -36,7 +36,7 @@ describe('running figures', () => {
   });
 
   it('prints one line with rate, totals and lag', () => {
-    const line = formatProduceProgress({ elapsedMs: 12_000, round: 1, events: 49_152, valueBytes: 31_300_000, eventsPerSecond: 4_096, megabytesPerSecond: 2.61, lagEvents: 3, lagMs: 1, skippedFiles: 0 });
+    const line = formatProduceProgress({ elapsedMs: 12_000, round: 1, roundStepMs: null, events: 49_152, valueBytes: 31_300_000, eventsPerSecond: 4_096, megabytesPerSecond: 2.61, lagEvents: 3, lagMs: 1, skippedFiles: 0 });
     expect(line).toBe('12.0 s  round 1  4,096 ev/s  2.61 MB/s  total 49,152 ev 31.3 MB  lag 3 ev (1 ms)');
   });
 });
