@@ -62,6 +62,8 @@ export async function isLabHealthy(port: number, token: string, host = '127.0.0.
 
 /** The folder Lab opens first, relative to its root (the project). */
 export const LAB_START_FOLDER = 'notebooks';
+/** Lab's URL path of that folder: where `/` redirects, and the URL pitchstream prints. */
+const LAB_START_PATH = `/lab/tree/${LAB_START_FOLDER}`;
 
 /** pitchstream's Lab settings, relative to the project: overrides.json there replaces Lab's defaults. */
 const LAB_SETTINGS_DIR = path.join('lib', 'jupyter', 'lab-settings');
@@ -81,7 +83,7 @@ export function labArgs(options: { port: number; ip: string; rootDir: string; as
     // Fail instead of silently moving to another port.
     '--ServerApp.port_retries=0',
     `--ServerApp.root_dir=${options.rootDir}`,
-    `--LabApp.default_url=/lab/tree/${LAB_START_FOLDER}`,
+    `--LabApp.default_url=${LAB_START_PATH}`,
     // The app settings folder is where Lab reads overrides.json; Lab 4 ships none of its own there.
     `--LabApp.app_settings_dir=${options.settingsDir}`,
     // No request to the internet on start (this also keeps the "newer version" notice away).
@@ -121,7 +123,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<RunningLa
     runDir: run,
     logDir: installPaths(config.home, versions()).logs,
     ports: { lab: port },
-    urls: { lab: `http://${host}:${port}/lab/tree/${LAB_START_FOLDER}` },
+    urls: { lab: `http://${host}:${port}${LAB_START_PATH}` },
   });
   const startupTimeoutMs = options.startupTimeoutMs ?? config.startupTimeoutMs;
   const outcome = await waitUntil(() => isLabHealthy(port, token, host), {
@@ -141,7 +143,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<RunningLa
       details: { log: record.log, port },
     });
   }
-  return { url: `http://${host}:${port}/lab/tree/${LAB_START_FOLDER}?token=${token}`, token, port, pid: record.pid, log: record.log };
+  return { url: `http://${host}:${port}${LAB_START_PATH}?token=${token}`, token, port, pid: record.pid, log: record.log };
 }
 
 /** Stops the Lab (and, through its shutdown, its kernels); false when none was running. */

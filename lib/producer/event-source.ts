@@ -165,4 +165,3 @@ export async function sourceTeamNames(source: EventSource): Promise<Map<number, 
   for (const match of await sourceMatches(source)) names.set(match.homeTeamId, match.homeTeamName).set(match.awayTeamId, match.awayTeamName);
   return names;
 }
-

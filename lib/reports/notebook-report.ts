@@ -52,6 +52,9 @@ export function notebookTitle(file: string): string {
   return path.basename(file, '.ipynb');
 }
 
+/** Where the browser test (test/browser) leaves what Jupyter Lab showed it, under reports/. */
+export const SCREENSHOTS_DIR = 'screenshots';
+
 /** Screenshots found beside the report (the browser test writes them), as paths relative to it. */
 export function reportScreenshots(outDir: string): string[] {
   const dir = path.join(outDir, SCREENSHOTS_DIR);
@@ -62,9 +65,6 @@ export function reportScreenshots(outDir: string): string[] {
     .sort()
     .map((name) => `${SCREENSHOTS_DIR}/${name}`);
 }
-
-/** Where the browser test (test/browser) leaves what Jupyter Lab showed it, under reports/. */
-export const SCREENSHOTS_DIR = 'screenshots';
 
 export function reportIndexHtml(runs: readonly NotebookRun[], dataNote: string, createdAt: Date, screenshots: readonly string[] = []): string {
   const rows = runs

@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../lib/config';
 import { executeNotebook, notebookToHtml, startLab, stopLab, type NotebookDocument, type RunningLab } from '../../lib/jupyter';
+import { SCREENSHOTS_DIR } from '../../lib/reports';
 import { readMatchStats } from '../../lib/streaming';
 import { launchChromium } from '../helpers/browser';
 import { freePort } from '../helpers/free-port';
@@ -16,7 +17,7 @@ import { notebookSandbox } from '../helpers/notebook-sandbox';
 import { processesMatching } from '../helpers/terminal';
 
 const root = projectRoot();
-const screenshots = path.join(root, 'reports', 'screenshots');
+const screenshots = path.join(root, 'reports', SCREENSHOTS_DIR);
 // The executed copy lives under reports/, where npm start writes its own (Lab serves the project).
 const executedDir = path.join(root, 'reports', 'browser-check');
 // The live run works on a copy beside the notebooks (their imports are relative), never on the
