@@ -8,7 +8,7 @@ Usage (submitJob builds this line; the Kafka connector jars and the zipped packa
 
     .pitchstream/venv/bin/spark-submit --master 'local[*]' \\
         --properties-file <merged spark-defaults.conf> \\
-        --jars "$(ls .pitchstream/jars/spark-kafka-4.0.0/*.jar | paste -sd,)" \\
+        --jars "$(ls .pitchstream/jars/spark-kafka-4.1.1/*.jar | paste -sd,)" \\
         --py-files .pitchstream/cache/pitchstream_jobs-<hash>.zip \\
         jobs/smoke_kafka_to_arrow.py \\
         --bootstrap 127.0.0.1:9092 --topic smoke --output data/outputs/smoke/messages.arrow \\

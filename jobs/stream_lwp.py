@@ -21,7 +21,7 @@ set version and features in order, else the job refuses to start (LwpModelMismat
 Usage (startLwpStream in lib/inference builds the spark-submit line; the Kafka connector jars and the zipped package are required):
 
     .pitchstream/venv/bin/spark-submit --master 'local[2]' --properties-file <merged conf> \\
-        --jars "$(ls .pitchstream/jars/spark-kafka-4.0.0/*.jar | paste -sd,)" \\
+        --jars "$(ls .pitchstream/jars/spark-kafka-4.1.1/*.jar | paste -sd,)" \\
         --py-files .pitchstream/cache/pitchstream_jobs-<hash>.zip \\
         jobs/stream_lwp.py --bootstrap 127.0.0.1:9092 --output data/outputs/<run> \\
         (--model-dir models/lwp_model | --no-model) [--topic statsbomb-360-events] \\

@@ -21,7 +21,7 @@ Usage (submitJob builds this line; the Kafka connector jars and the zipped packa
 
     .pitchstream/venv/bin/spark-submit --master 'local[*]' \\
         --properties-file <merged spark-defaults.conf> \\
-        --jars "$(ls .pitchstream/jars/spark-kafka-4.0.0/*.jar | paste -sd,)" \\
+        --jars "$(ls .pitchstream/jars/spark-kafka-4.1.1/*.jar | paste -sd,)" \\
         --py-files .pitchstream/cache/pitchstream_jobs-<hash>.zip \\
         jobs/stream_match_stats.py --bootstrap 127.0.0.1:9092 --output data/outputs/<run> \\
         [--topic statsbomb-360-events] [--starting-offsets earliest] [--max-offsets-per-trigger N] \\
