@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The container test has its own command (npm run test:containers, vitest.containers.config.ts).
+    exclude: ['test/containers/**', '**/node_modules/**'],
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 240_000,

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// The command line: `npm run stack -- up|down|status|reset-kafka`, `npm run lab`, `npm start`.
+// The command line: `npm run stack -- up|down|status|reset-kafka`, `npm run cluster -- …`, `npm run lab`, `npm start`.
 // It only parses arguments and prints; the work is done by lib.
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../lib/config';
 import { isPitchstreamError } from '../lib/errors';
 import { resetKafkaData, stackDown, stackStatus, stackUp } from '../lib/stack';
+import { runCluster } from './cluster';
 import { runDoctor } from './doctor';
 import { runLab } from './lab';
 import { runMainJob } from './main-job';
@@ -16,6 +17,8 @@ const USAGE = `usage:
   pitchstream stack status           what runs, on which ports, with URLs
   pitchstream stack reset-kafka      delete the embedded broker's data (topics are lost)
   pitchstream lab                    Jupyter Lab with the tslab kernel (token auth on)
+  pitchstream cluster up|status|logs|down|build
+                                     the stack as containers: Kafka, Spark cluster, Lab, Prometheus (--help)
   pitchstream produce [options]      replay StatsBomb (or synthetic) events into Kafka (--help)
   pitchstream doctor [options]       check the Spark configuration and the environment (--help)
   pitchstream start [--cluster] [--keep-running|--exit]
@@ -65,6 +68,7 @@ async function stack(config: Config, action: string | undefined, cluster: boolea
 async function main(argv: string[]): Promise<void> {
   // Sub-commands with their own options parse the rest of the line themselves.
   if (argv[0] === 'produce') return runProduce(loadConfig(), argv.slice(1));
+  if (argv[0] === 'cluster') return runCluster(loadConfig(), argv.slice(1));
   if (argv[0] === 'doctor') {
     process.exitCode = await runDoctor(loadConfig(), argv.slice(1));
     return;

@@ -4,6 +4,7 @@
 import { PitchstreamError } from '../errors';
 
 export type Mode = 'cpu' | 'gpu';
+export type ContainerEngineChoice = 'auto' | 'docker' | 'podman';
 
 export interface Settings {
   /** Where the set-up and the stack keep their state: venv, jars, pid files, logs, broker data. */
@@ -23,6 +24,25 @@ export interface Settings {
   sparkWorkerMemory: string;
   mode: Mode;
   labPort: number;
+  /** Address Jupyter Lab listens on: loopback, or 0.0.0.0 in its container. */
+  labIp: string;
+  /** Lab's token; when unset, a random one per start. */
+  labToken: string | undefined;
+  containerEngine: ContainerEngineChoice;
+  baseImage: string | undefined;
+  buildCaCerts: string | undefined;
+  podmanRuntime: string | undefined;
+  podmanCgroupManager: string | undefined;
+  clusterLabPort: number;
+  clusterKafkaPort: number;
+  clusterSparkUiPort: number;
+  clusterPrometheusPort: number;
+  clusterGrafanaPort: number;
+  clusterWorkers: number;
+  clusterWorkerCores: number;
+  clusterWorkerMemory: string;
+  /** Host name the executors use to reach the driver (client mode from a container); unset: Spark's own choice. */
+  sparkDriverHost: string | undefined;
   startupTimeoutMs: number;
   statsbombData: string;
   outputs: string;
@@ -78,6 +98,23 @@ function sparkMaster(raw: string, variable: string): string {
   return raw;
 }
 
+function optionalText(raw: string): string | undefined {
+  return raw === '' ? undefined : raw;
+}
+
+function labToken(raw: string, variable: string): string | undefined {
+  if (raw === '') return undefined;
+  if (!/^[\w-]{16,}$/.test(raw))
+    throw new PitchstreamError('CONFIG_INVALID', `${variable} must be at least 16 letters, digits, _ or -, got ${raw.length} characters`);
+  return raw;
+}
+
+function containerEngine(raw: string, variable: string): ContainerEngineChoice {
+  if (raw !== 'auto' && raw !== 'docker' && raw !== 'podman')
+    throw new PitchstreamError('CONFIG_INVALID', `${variable} must be auto, docker or podman, got "${raw}"`);
+  return raw;
+}
+
 function mode(raw: string, variable: string): Mode {
   if (raw !== 'cpu' && raw !== 'gpu')
     throw new PitchstreamError('CONFIG_INVALID', `${variable} must be "cpu" or "gpu", got "${raw}"`);
@@ -103,6 +140,22 @@ export const SETTINGS = [
   define({ key: 'sparkWorkerMemory', variable: 'PITCHSTREAM_SPARK_WORKER_MEMORY', default: '2g', parse: memory, description: 'Memory the local standalone worker offers to executors.' }),
   define({ key: 'mode', variable: 'PITCHSTREAM_MODE', default: 'cpu', parse: mode, description: 'Spark configuration profile: cpu, or gpu (NVIDIA RAPIDS; needs a GPU).' }),
   define({ key: 'labPort', variable: 'PITCHSTREAM_LAB_PORT', default: '8888', parse: port, description: 'Port of Jupyter Lab (npm run lab).' }),
+  define({ key: 'labIp', variable: 'PITCHSTREAM_LAB_IP', default: '127.0.0.1', parse: text, description: 'Address Jupyter Lab listens on (0.0.0.0 in the jupyter-lab container).' }),
+  define({ key: 'labToken', variable: 'PITCHSTREAM_LAB_TOKEN', default: undefined, parse: labToken, description: 'Token of Jupyter Lab (16+ letters, digits, _ or -); unset: a random one each start.' }),
+  define({ key: 'sparkDriverHost', variable: 'PITCHSTREAM_SPARK_DRIVER_HOST', default: undefined, parse: optionalText, description: 'Host name executors use to reach the driver; set in the jupyter-lab container (fixed driver and block-manager ports then apply).' }),
+  define({ key: 'containerEngine', variable: 'PITCHSTREAM_CONTAINER_ENGINE', default: 'auto', parse: containerEngine, description: 'Engine of `npm run cluster`: docker, podman (with docker-compose through its API socket), or auto (a Docker daemon if one answers, else podman).' }),
+  define({ key: 'baseImage', variable: 'PITCHSTREAM_BASE_IMAGE', default: undefined, parse: optionalText, description: 'Base image of the container images (Debian trixie); unset: the public default named in containers/Dockerfile.' }),
+  define({ key: 'buildCaCerts', variable: 'PITCHSTREAM_BUILD_CA_CERTS', default: undefined, parse: optionalText, description: 'PEM file of extra CA certificates the image builds trust (a network that inspects TLS); unset: none.' }),
+  define({ key: 'podmanRuntime', variable: 'PITCHSTREAM_PODMAN_RUNTIME', default: undefined, parse: optionalText, description: "OCI runtime podman uses for the stack (e.g. runc where crun fails); unset: podman's default." }),
+  define({ key: 'podmanCgroupManager', variable: 'PITCHSTREAM_PODMAN_CGROUP_MANAGER', default: undefined, parse: optionalText, description: "cgroup manager podman uses for the stack (cgroupfs without systemd); unset: podman's default." }),
+  define({ key: 'clusterLabPort', variable: 'PITCHSTREAM_CLUSTER_LAB_PORT', default: '8888', parse: port, description: 'Host port of the compose stack\'s Jupyter Lab.' }),
+  define({ key: 'clusterKafkaPort', variable: 'PITCHSTREAM_CLUSTER_KAFKA_PORT', default: '19092', parse: port, description: 'Host port of the compose stack\'s Kafka (its listener for the host).' }),
+  define({ key: 'clusterSparkUiPort', variable: 'PITCHSTREAM_CLUSTER_SPARK_UI_PORT', default: '18080', parse: port, description: 'Host port of the compose stack\'s Spark master web UI.' }),
+  define({ key: 'clusterPrometheusPort', variable: 'PITCHSTREAM_CLUSTER_PROMETHEUS_PORT', default: '19090', parse: port, description: 'Host port of the compose stack\'s Prometheus.' }),
+  define({ key: 'clusterGrafanaPort', variable: 'PITCHSTREAM_CLUSTER_GRAFANA_PORT', default: '13000', parse: port, description: 'Host port of Grafana (monitoring profile).' }),
+  define({ key: 'clusterWorkers', variable: 'PITCHSTREAM_CLUSTER_WORKERS', default: '2', parse: positiveInteger, description: 'Spark workers of the compose stack (`cluster up --workers N` wins).' }),
+  define({ key: 'clusterWorkerCores', variable: 'PITCHSTREAM_CLUSTER_WORKER_CORES', default: '1', parse: positiveInteger, description: 'Cores each compose worker offers.' }),
+  define({ key: 'clusterWorkerMemory', variable: 'PITCHSTREAM_CLUSTER_WORKER_MEMORY', default: '1g', parse: memory, description: 'Memory each compose worker offers to executors.' }),
   define({ key: 'startupTimeoutMs', variable: 'PITCHSTREAM_STARTUP_TIMEOUT_MS', default: '90000', parse: positiveInteger, description: 'How long a process of the stack may take to become healthy.' }),
   define({ key: 'statsbombData', variable: 'STATSBOMB_DATA', default: 'data/statsbomb', parse: text, description: 'StatsBomb open data in its own layout (competitions.json, matches/, events/, …), .json or .json.gz.' }),
   define({ key: 'outputs', variable: 'PITCHSTREAM_OUTPUTS', default: 'data/outputs', parse: text, description: 'Where job runs write their outputs (one folder per run).' }),

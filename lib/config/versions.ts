@@ -9,6 +9,8 @@ export interface Versions {
   kafka: string;
   rapids: string;
   log4j: string;
+  /** npm of the jupyter-lab image (Debian's is too old for the lock file's overrides). */
+  npm: string;
   mavenRepository: string;
   python: Record<string, string>;
   prerequisites: { node: string; python: string; java: string };

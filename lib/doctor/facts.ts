@@ -5,7 +5,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { installPaths, versions, type Config, type Mode } from '../config';
 import { rapidsJarPath } from '../spark/gpu-check';
-import { confEntries, effectiveSparkConf, mergeSparkConf, readSparkConfFile, sparkConfDir, type SparkConfEntry } from '../spark/spark-conf';
+import { confEntries, configSparkSettings, effectiveSparkConf, mergeSparkConf, readSparkConfFile, sparkConfDir, type SparkConfEntry } from '../spark/spark-conf';
 import { isLoopbackMaster } from '../spark/submit-command';
 import { canConnect, isPortFree } from '../stack/ports';
 import { readMasterState } from '../stack/spark-standalone';
@@ -36,11 +36,6 @@ export interface DoctorInput {
   network?: 'local' | 'any';
   /** Probe Kafka and the stack's ports (default true). */
   probeStack?: boolean;
-}
-
-/** Settings lib derives from the config, as submitJob layers them (after the profile). */
-export function configSparkSettings(config: Config): Record<string, string> {
-  return { 'spark.ui.port': String(config.sparkUiPort) };
 }
 
 function masterKind(master: string): MasterKind {

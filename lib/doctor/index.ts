@@ -1,7 +1,6 @@
 // The doctor: checks the effective Spark configuration and the environment, each with cause and fix.
 export { CHECKS, runChecks, type DoctorCheck } from './checks';
 export {
-  configSparkSettings,
   doctorConf,
   gatherDoctorFacts,
   parseMasterUiVersion,

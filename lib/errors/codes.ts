@@ -26,6 +26,18 @@ export const ERROR_CODES = {
     summary: 'A process of the stack started but did not become healthy within its timeout.',
     fix: 'Read the log named in the message; on a slow machine raise the timeout variable named there.',
   },
+  CONTAINER_ENGINE_MISSING: {
+    summary: 'No container engine answers: neither a Docker daemon nor podman (with docker-compose) is there.',
+    fix: 'Install Docker Engine with its compose plugin, or podman and docker-compose (Debian: `apt-get install podman docker-compose`), or set PITCHSTREAM_CONTAINER_ENGINE.',
+  },
+  IMAGE_BUILD_FAILED: {
+    summary: 'An image of the compose stack could not be built.',
+    fix: 'Read the build log named in the message; a build that cannot reach a package registry needs network access (or a proxy) for apt, pip and npm.',
+  },
+  CONTAINER_UNHEALTHY: {
+    summary: 'A service of the compose stack exited or did not become healthy.',
+    fix: 'Read the service log lines in the message (`npm run cluster -- logs <service>` shows more); `npm run cluster -- down` removes the stack.',
+  },
   KAFKA_DATA_CORRUPT: {
     summary: "The Kafka broker's data directory is damaged or belongs to another cluster.",
     fix: 'Run `npm run stack -- reset-kafka` to delete the local broker data (topics are lost), then start again.',

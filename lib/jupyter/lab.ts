@@ -102,8 +102,8 @@ function checkToken(token: string): string {
 export async function startLab(options: StartLabOptions = {}): Promise<RunningLab> {
   const config = loadConfig();
   const port = options.port ?? config.labPort;
-  const ip = options.ip ?? '127.0.0.1';
-  const token = checkToken(options.token ?? crypto.randomBytes(24).toString('hex'));
+  const ip = options.ip ?? config.labIp;
+  const token = checkToken(options.token ?? config.labToken ?? crypto.randomBytes(24).toString('hex'));
   const run = runDir(config);
   const existing = readService(run, LAB_SERVICE);
   if (existing && isOurs(existing))

@@ -4,6 +4,9 @@ export { rapidsJarPath, requireGpuReady, type GpuCheckOptions } from './gpu-chec
 export { jobsPackageZip, listJobs, resolveJob, type JobRef, type ResolvedJob } from './job-files';
 export {
   confEntries,
+  configSparkSettings,
+  DRIVER_BLOCK_MANAGER_PORT,
+  DRIVER_PORT,
   effectiveSparkConf,
   formatSparkConf,
   mergeSparkConf,

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PitchstreamError } from '../errors';
-import type { Mode } from '../config';
+import type { Config, Mode } from '../config';
 
 /** One setting and where it came from ("file:line", or the name of an override layer). */
 export interface SparkConfEntry {
@@ -85,6 +85,26 @@ export function formatSparkConf(conf: SparkConf, header: string): string {
     .join('\n');
   const lines = Object.entries(conf).map(([key, value]) => `${key} ${value.replace(/\\/g, '\\\\')}`);
   return `${comment}\n${lines.join('\n')}\n`;
+}
+
+/** Fixed driver ports when the executors connect back to a driver in a container (client mode). */
+export const DRIVER_PORT = 7078;
+export const DRIVER_BLOCK_MANAGER_PORT = 7079;
+
+/**
+ * Settings lib derives from the config, layered after the profile: the first UI port to try and,
+ * when the driver runs in a container (PITCHSTREAM_SPARK_DRIVER_HOST), the name and fixed ports
+ * the executors reach it by; it listens on every interface of its container.
+ */
+export function configSparkSettings(config: Pick<Config, 'sparkUiPort' | 'sparkDriverHost'>): Record<string, string> {
+  const settings: Record<string, string> = { 'spark.ui.port': String(config.sparkUiPort) };
+  if (config.sparkDriverHost) {
+    settings['spark.driver.host'] = config.sparkDriverHost;
+    settings['spark.driver.bindAddress'] = '0.0.0.0';
+    settings['spark.driver.port'] = String(DRIVER_PORT);
+    settings['spark.blockManager.port'] = String(DRIVER_BLOCK_MANAGER_PORT);
+  }
+  return settings;
 }
 
 /** The folder of the conf profiles in the repository. */

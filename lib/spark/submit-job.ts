@@ -12,7 +12,7 @@ import { extractPythonTraceback, parseAppLine, parsePythonTraceback, readErrorFi
 import { rapidsJarPath, requireGpuReady } from './gpu-check';
 import { jobsPackageZip, resolveJob, type JobRef } from './job-files';
 import { groupAlive, signalGroup, trackGroup, untrackGroup, waitForGroupExit } from './process-group';
-import { confEntries, effectiveSparkConf, formatSparkConf, sparkConfDir } from './spark-conf';
+import { confEntries, configSparkSettings, effectiveSparkConf, formatSparkConf, sparkConfDir } from './spark-conf';
 import { buildSubmitCommand } from './submit-command';
 
 export interface SubmitJobOptions {
@@ -130,10 +130,6 @@ function jobFailure(job: string, exitCode: number | undefined, appId: string | u
 }
 
 /** Settings lib derives from the config (after the profile, before the caller's conf). */
-function configSettings(config: Config): Record<string, string> {
-  return { 'spark.ui.port': String(config.sparkUiPort) };
-}
-
 /**
  * Submits a PySpark job: jobs/<job>.py (or { file } for a script elsewhere) with its arguments.
  * The driver's output goes to <home>/logs/jobs/<job>-<time>-<id>/driver.log (handle.logPath).
@@ -154,7 +150,7 @@ export async function submitJob(job: JobRef, args: readonly string[] = [], optio
     root: config.root,
     mode: config.mode,
     variables: { root: config.root, home: config.home, rapidsJar },
-    overrides: [confEntries(configSettings(config), 'config'), confEntries(options.conf ?? {}, 'options.conf')],
+    overrides: [confEntries(configSparkSettings(config), 'config'), confEntries(options.conf ?? {}, 'options.conf')],
   });
   const files = createRunFiles(
     config,

@@ -28,20 +28,13 @@ function kafkaDirs(config: Config) {
   };
 }
 
-/** The broker's server.properties: a single combined node, loopback only. */
-export function brokerProperties(options: { port: number; controllerPort: number; dataDir: string }): string {
-  const lines: Record<string, string | number> = {
+/** What every pitchstream broker is: one combined KRaft node, so every internal topic has one replica. */
+function singleNodeSettings(dataDir: string): Record<string, string | number> {
+  return {
     'process.roles': 'broker,controller',
     'node.id': 1,
-    'controller.quorum.voters': `1@127.0.0.1:${options.controllerPort}`,
-    listeners: `PLAINTEXT://127.0.0.1:${options.port},CONTROLLER://127.0.0.1:${options.controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://127.0.0.1:${options.port}`,
-    'controller.listener.names': 'CONTROLLER',
-    'inter.broker.listener.name': 'PLAINTEXT',
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-    'log.dirs': options.dataDir,
+    'log.dirs': dataDir,
     'num.partitions': 4,
-    // One node: every internal topic has one replica.
     'offsets.topic.replication.factor': 1,
     'transaction.state.log.replication.factor': 1,
     'transaction.state.log.min.isr': 1,
@@ -51,12 +44,48 @@ export function brokerProperties(options: { port: number; controllerPort: number
     'auto.create.topics.enable': 'false',
     'log.retention.hours': 24,
   };
+}
+
+function formatProperties(lines: Record<string, string | number>): string {
   return `${Object.entries(lines)
     .map(([k, v]) => `${k}=${v}`)
     .join('\n')}\n`;
 }
 
-const LOG4J2 = `# Broker log: warnings and the start-up line, to stdout (redirected to the service log).
+/** The broker's server.properties: a single combined node, loopback only. */
+export function brokerProperties(options: { port: number; controllerPort: number; dataDir: string }): string {
+  return formatProperties({
+    ...singleNodeSettings(options.dataDir),
+    'controller.quorum.voters': `1@127.0.0.1:${options.controllerPort}`,
+    listeners: `PLAINTEXT://127.0.0.1:${options.port},CONTROLLER://127.0.0.1:${options.controllerPort}`,
+    'advertised.listeners': `PLAINTEXT://127.0.0.1:${options.port}`,
+    'controller.listener.names': 'CONTROLLER',
+    'inter.broker.listener.name': 'PLAINTEXT',
+    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+  });
+}
+
+/** Ports of the broker inside its container: containers use INTERNAL, the host reaches EXTERNAL. */
+export const CONTAINER_BROKER_PORTS = { internal: 9092, controller: 9093, external: 9094 } as const;
+
+/**
+ * server.properties of the compose stack's broker: the same single node with a listener for the
+ * other containers and one published to the host. advertised.listeners is left to the container's
+ * start (it names the host port chosen when the stack starts).
+ */
+export function containerBrokerProperties(options: { dataDir: string }): string {
+  const ports = CONTAINER_BROKER_PORTS;
+  return formatProperties({
+    ...singleNodeSettings(options.dataDir),
+    'controller.quorum.voters': `1@127.0.0.1:${ports.controller}`,
+    listeners: `INTERNAL://0.0.0.0:${ports.internal},EXTERNAL://0.0.0.0:${ports.external},CONTROLLER://127.0.0.1:${ports.controller}`,
+    'controller.listener.names': 'CONTROLLER',
+    'inter.broker.listener.name': 'INTERNAL',
+    'listener.security.protocol.map': 'INTERNAL:PLAINTEXT,EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT',
+  });
+}
+
+export const BROKER_LOG4J2 = `# Broker log: warnings and the start-up line, to stdout (redirected to the service log).
 status = warn
 appender.console.type = Console
 appender.console.name = STDOUT
@@ -136,7 +165,7 @@ export async function startKafkaBroker(config: Config): Promise<KafkaBrokerInfo>
     properties,
     brokerProperties({ port: config.kafkaPort, controllerPort: config.kafkaControllerPort, dataDir: dirs.data }),
   );
-  fs.writeFileSync(log4j, LOG4J2);
+  fs.writeFileSync(log4j, BROKER_LOG4J2);
   prepareDataDir(dirs.data, dirs.jars, properties);
 
   const record = await startService({

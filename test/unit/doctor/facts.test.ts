@@ -21,7 +21,8 @@ afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 describe('fact readers', () => {
   it("reads the minimums pyspark itself declares from the venv's pyspark/sql/pandas/utils.py", () => {
     const minimums = readPysparkMinimums(installPaths(config.home, versions()).sparkHome);
-    expect(minimums).toMatchObject({ pandas: '2.0.0', pyarrow: '11.0.0' });
+    // pyspark 4.1.1 (versions.json) asks for pandas ≥ 2.2.0 and pyarrow ≥ 15.0.0.
+    expect(minimums).toMatchObject({ pandas: '2.2.0', pyarrow: '15.0.0' });
   });
 
   it('reads installed package versions from dist-info folder names', () => {

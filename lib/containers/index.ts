@@ -1,0 +1,20 @@
+// The system as containers: images from containers/Dockerfile, the compose stack of docker-compose.yml.
+export { assembleBuildContext, containerSparkConf, CONTAINER_HOME, CONTAINER_ROOT, type BuildContext } from './build-context';
+export {
+  clusterBuild,
+  clusterDown,
+  clusterLogs,
+  clusterStatus,
+  clusterUp,
+  COMPOSE_PROJECT,
+  composeVariables,
+  serviceStates,
+  stackResources,
+  withEngine,
+  type ClusterEndpoints,
+  type ClusterOptions,
+  type DownResult,
+  type ServiceState,
+} from './cluster';
+export { containerLimits, openEngine, runCommand, type CommandResult, type ContainerEngine } from './engine';
+export { buildArgs, declaredBuildArgs, defaultBaseImage, GPU_IMAGE, IMAGE_PREFIX, imageName, readDockerfile, STACK_IMAGES, type ImageTarget } from './images';

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { projectRoot, versions } from '../../../lib/config';
+import { buildArgs, declaredBuildArgs, defaultBaseImage, imageName, readDockerfile } from '../../../lib/containers';
+
+describe('containers/Dockerfile and its build arguments', () => {
+  const dockerfile = readDockerfile(projectRoot());
+
+  it('gets every ARG it declares from lib, and lib passes none it does not declare', () => {
+    const args = buildArgs(versions(), 'example/base:1');
+    expect(Object.keys(args).sort()).toEqual(declaredBuildArgs(dockerfile).sort());
+  });
+
+  it('types no version: each comes from versions.json through a build argument', () => {
+    const withoutComments = dockerfile.replace(/^#.*$/gm, '').replace(/\b\d+\.\d+\.\d+\.\d+\b/g, 'IP');
+    const base = defaultBaseImage(dockerfile);
+    expect(withoutComments.replace(base, '')).not.toMatch(/\d+\.\d+\.\d+/);
+    const args = buildArgs(versions(), base);
+    expect(args.SPARK_VERSION).toBe(versions().spark);
+    expect(args.PYSPARK_VERSION).toBe(versions().python.pyspark);
+    expect(args.KAFKA_VERSION).toBe(versions().kafka);
+    expect(args.RAPIDS_VERSION).toBe(versions().rapids);
+  });
+
+  it('defaults to a public Debian trixie base image that users can pull', () => {
+    expect(defaultBaseImage(dockerfile)).toMatch(/^docker\.io\/library\/debian:trixie/);
+    expect(() => defaultBaseImage('FROM scratch')).toThrow(/ARG BASE_IMAGE/);
+  });
+
+  it('has one build target per image, the GPU variant built on the Spark image', () => {
+    for (const target of ['kafka', 'spark', 'spark-rapids', 'jupyter-lab', 'prometheus']) expect(dockerfile).toMatch(new RegExp(`^FROM \\S+ AS ${target}$`, 'm'));
+    expect(dockerfile).toMatch(/^FROM spark AS spark-rapids$/m);
+    expect(dockerfile).toMatch(/^FROM spark AS jupyter-lab$/m);
+  });
+
+  it('names images locally, so that no engine looks for them on a registry', () => {
+    expect(imageName('spark', 'abc')).toBe('localhost/pitchstream-spark:abc');
+  });
+});
