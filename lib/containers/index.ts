@@ -1,6 +1,8 @@
 // The system as containers: images from containers/Dockerfile, the compose stack of docker-compose.yml.
+export { benchContainers, imagesSize, parseSize, type ContainersBenchmark } from './benchmark';
 export { assembleBuildContext, containerSparkConf, CONTAINER_HOME, CONTAINER_ROOT, type BuildContext } from './build-context';
 export {
+  buildImages,
   clusterBuild,
   clusterDown,
   clusterLogs,

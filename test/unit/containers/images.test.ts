@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { projectRoot, versions } from '../../../lib/config';
-import { buildArgs, declaredBuildArgs, defaultBaseImage, imageName, readDockerfile } from '../../../lib/containers';
+import { buildArgs, declaredBuildArgs, defaultBaseImage, imageName, parseSize, readDockerfile } from '../../../lib/containers';
 
 describe('containers/Dockerfile and its build arguments', () => {
   const dockerfile = readDockerfile(projectRoot());
@@ -34,5 +34,15 @@ describe('containers/Dockerfile and its build arguments', () => {
 
   it('names images locally, so that no engine looks for them on a registry', () => {
     expect(imageName('spark', 'abc')).toBe('localhost/pitchstream-spark:abc');
+  });
+});
+
+describe('parseSize', () => {
+  it('reads the sizes engines print', () => {
+    expect(parseSize('0 B')).toBe(0);
+    expect(parseSize('4.1 kB')).toBe(4100);
+    expect(parseSize('813 MB')).toBe(813e6);
+    expect(parseSize('2.69 GB')).toBeCloseTo(2.69e9);
+    expect(() => parseSize('lots')).toThrow(/unreadable size/);
   });
 });
