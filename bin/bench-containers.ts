@@ -1,4 +1,4 @@
-// `npm run bench:containers`: the compose stack's cold build, image size and warm start; writes
+// `npm run bench:containers`: the compose stack's cold build, image size, warm start and rate against local[2]; writes
 // reports/bench-containers.json. Parses flags and prints; the work is lib's.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const result = await benchContainers(loadConfig(), (line) => process.stdout.write(`${line}\n`));
   fs.mkdirSync(path.dirname(values.out), { recursive: true });
   fs.writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
-  process.stdout.write(`\ncold build ${result.cold_build_s} s; images ${result.images_total_mb} MB in all; warm up → healthy ${result.warm_up_healthy_s} s\nwritten: ${values.out}\n`);
+  process.stdout.write(`\ncold build ${result.cold_build_s} s; images ${result.images_total_mb} MB in all; warm up → healthy ${result.warm_up_healthy_s} s; stats job sustained ${result.cluster_sustained_events_per_s}/s on the 2-worker cluster, ${result.local_sustained_events_per_s}/s on local[2] (ratio ${result.cluster_vs_local_rate_ratio ?? 'n/a'})\nwritten: ${values.out}\n`);
 }
 
 main().catch((error: unknown) => {

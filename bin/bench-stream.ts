@@ -1,13 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench:stream`: how fast stream_match_stats keeps up on this machine, and its end-to-end latency;
-// writes reports/bench-stream.json. A benchmark, not a test: run it on a quiet machine.
+// writes reports/bench-stream.json (BENCH_REPORT names another file). A benchmark, not a test: run it on
+// a quiet machine. Parses the settings and prints; the throughput ladder is lib/benchmarks'.
 //
-// Throughput: for each offered rate R a fresh topic is preloaded with synthetic events (the producer alone
-// cannot feed Kafka at 40,000+ events/s on 2 cores next to Spark); the job reads it with a processing-time
-// trigger of T = 2 s and maxOffsetsPerTrigger = R × T, so the source offers exactly R events/s. R is
-// sustained when, over the measured span (2 minutes by default, after warm-up batches), the process rate
-// keeps up (≥ 95 % of R) and the batch duration stays bounded: p95 within the trigger interval, which is
-// also the issue's 2 s bound. Climbing stops at the first rate that is not sustained.
 // Latency: the job first reads 3 × 4,096 preloaded events (JVM start, first plans), then the producer
 // sends at 4,096 events/s while the job runs, once with a 1 s trigger (the headline) and once with the next
 // batch starting as soon as one ends (each query then competes with the other all the time). After another
@@ -19,101 +14,39 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../lib/config';
 import type { MatchEvent } from '../lib/data';
+import { climbRates, percentile, preloadSynthetic, SYNTHETIC_SOURCE, SYNTHETIC_WATERMARK } from '../lib/benchmarks';
 import { createKafkaClient, deleteScratchTopic } from '../lib/kafka';
 import { produceEvents } from '../lib/producer';
 import { runningServices, stackDown, stackUp } from '../lib/stack';
-import { listBatchFiles, readQueryProgress, readStatsBatch, startMatchStats, waitForRecords, type QueryProgress } from '../lib/streaming';
+import { listBatchFiles, readQueryProgress, readStatsBatch, startMatchStats, waitForRecords } from '../lib/streaming';
 
 const RATES = (process.env.BENCH_RATES ?? '2048,4096,6144,8192,12288,16384,24576,32768,40960').split(',').map(Number);
 const STEP_S = Number(process.env.BENCH_STEP_S ?? 120);
 const LATENCY_RATE = 4_096;
 const LATENCY_S = Number(process.env.BENCH_LATENCY_S ?? 60);
 const LATENCY_WARM_UP_S = Number(process.env.BENCH_LATENCY_WARM_UP_S ?? 30);
-// Latency is measured once per trigger interval: 1 s (the headline figure) and 0 (next batch as soon as one ends).
-const LATENCY_TRIGGERS_MS = (process.env.BENCH_LATENCY_TRIGGERS_MS ?? '1000,0').split(',').map(Number);
-const TRIGGER_MS = 2_000;
+// Latency is measured once per trigger interval: 1 s (the headline figure) and 0 (next batch as soon as
+// one ends). An empty BENCH_LATENCY_TRIGGERS_MS measures throughput only (bench:containers does so).
+const LATENCY_TRIGGERS_MS = (process.env.BENCH_LATENCY_TRIGGERS_MS ?? '1000,0').split(',').filter(Boolean).map(Number);
 // Each step starts a new job: its first batches also pay for JVM start, planning and JIT compilation
 // (batches about twice as slow in the first half minute). A step is measured after this warm-up.
 const WARM_UP_S = Number(process.env.BENCH_WARM_UP_S ?? 30);
-// Synthetic matches are dated on consecutive days: a watermark of 30 days keeps every event in play.
-const WATERMARK = '30 days';
-const SOURCE = { kind: 'synthetic' as const, matches: 4, seed: 11 };
 // BENCH_KEEP=1 keeps the run folders (progress/*.jsonl: every batch's durationMs breakdown) for inspection.
 const KEEP = process.env.BENCH_KEEP === '1';
+// Where the report goes (default reports/bench-stream.json).
+const REPORT = process.env.BENCH_REPORT;
 
-const percentile = (values: number[], p: number): number | null => {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-};
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function preload(bootstrap: string, topic: string, events: number, dir: string): Promise<number> {
-  const producer = produceEvents({ bootstrap, topic, source: SOURCE, outputDir: dir, rate: { kind: 'max' }, rounds: Infinity, lanes: 4, partitions: 4 });
-  while (producer.stats().events < events) await sleep(200);
-  producer.stop();
-  return (await producer.done).events;
-}
-
-async function throughputStep(bootstrap: string, topic: string, rate: number, outputDir: string) {
-  const perTrigger = Math.round((rate * TRIGGER_MS) / 1000);
-  const run = await startMatchStats({ bootstrap, topic, outputDir, startingOffsets: 'earliest', maxOffsetsPerTrigger: perTrigger, triggerMs: TRIGGER_MS, watermarkDelay: WATERMARK });
-  // A rate far above what the machine sustains would take many minutes per step: each step is capped.
-  const deadline = Date.now() + (WARM_UP_S + STEP_S + 90) * 1000;
-  for (;;) {
-    const steady = afterWarmUp(readQueryProgress(outputDir, 'match_stats'));
-    if (steady.length > 0 && steady.at(-1)!.timestampMs - steady[0]!.timestampMs >= STEP_S * 1000) break;
-    if (Date.now() > deadline) break;
-    await sleep(500);
-  }
-  await run.stop();
-  // One query does it all (stats, intake and dead letters from one read and one parse of each record).
-  const stats = steadyFigures(readQueryProgress(outputDir, 'match_stats'));
-  return {
-    offered_events_per_s: rate,
-    process_events_per_s: Math.round(stats.processRate),
-    spark_processed_rows_per_s_mean: stats.sparkRowsPerSecond,
-    batches: stats.batches,
-    measured_s: stats.measuredS,
-    batch_duration_p50_ms: stats.p50,
-    batch_duration_p95_ms: stats.p95,
-    sustained: stats.processRate >= 0.95 * rate && stats.p95 !== null && stats.p95 <= TRIGGER_MS,
-  };
-}
-
-/** The batches with records that started WARM_UP_S or more after the first one. */
-function afterWarmUp(all: QueryProgress[]): QueryProgress[] {
-  const batches = all.filter((p) => p.numInputRows > 0);
-  const from = (batches[0]?.timestampMs ?? 0) + WARM_UP_S * 1000;
-  return batches.filter((p) => p.timestampMs >= from);
-}
-
-/** Process rate and batch durations of one query's batches after the warm-up. */
-function steadyFigures(all: QueryProgress[]) {
-  const steady = afterWarmUp(all);
-  const last = steady.at(-1);
-  const spanMs = last ? last.timestampMs + last.batchDurationMs - steady[0]!.timestampMs : 0;
-  const rows = steady.reduce((sum, p) => sum + p.numInputRows, 0);
-  const durations = steady.map((p) => p.batchDurationMs);
-  return {
-    processRate: spanMs > 0 ? rows / (spanMs / 1000) : 0,
-    sparkRowsPerSecond: Math.round(steady.reduce((s, p) => s + p.processedRowsPerSecond, 0) / Math.max(1, steady.length)),
-    batches: steady.length,
-    measuredS: Math.round(spanMs / 100) / 10,
-    p50: percentile(durations, 50),
-    p95: percentile(durations, 95),
-  };
-}
 
 async function latencyRun(bootstrap: string, topic: string, outputDir: string, triggerMs: number) {
   const client = createKafkaClient(bootstrap);
   await client.createTopic(topic, { partitions: 4 });
   // The job's first batches are slow (JVM start, first plans, code generation): it reads a few batches'
   // worth of events first, so that the live producer meets a warm job rather than a growing backlog.
-  const warmUpEvents = await preload(bootstrap, topic, 3 * LATENCY_RATE, path.join(outputDir, 'warm-up'));
-  const run = await startMatchStats({ bootstrap, topic, outputDir, startingOffsets: 'earliest', triggerMs, watermarkDelay: WATERMARK });
+  const warmUpEvents = await preloadSynthetic(bootstrap, topic, 3 * LATENCY_RATE, path.join(outputDir, 'warm-up'));
+  const run = await startMatchStats({ bootstrap, topic, outputDir, startingOffsets: 'earliest', triggerMs, watermarkDelay: SYNTHETIC_WATERMARK });
   await waitForRecords(outputDir, warmUpEvents, { timeoutMs: 180_000, job: run.job });
-  const producer = produceEvents({ bootstrap, topic, source: SOURCE, outputDir: path.join(outputDir, 'producer'), rate: { kind: 'fixed', eventsPerSecond: LATENCY_RATE }, rounds: Infinity, partitions: 4 });
+  const producer = produceEvents({ bootstrap, topic, source: SYNTHETIC_SOURCE, outputDir: path.join(outputDir, 'producer'), rate: { kind: 'fixed', eventsPerSecond: LATENCY_RATE }, rounds: Infinity, partitions: 4 });
   await sleep(LATENCY_WARM_UP_S * 1000);
   const measuredFromMs = Date.now();
   await sleep(LATENCY_S * 1000);
@@ -180,20 +113,16 @@ async function main(): Promise<void> {
   const { kafkaBootstrap: bootstrap } = await stackUp(config);
   const work = path.resolve(config.root, config.outputs, `bench-stream-${Date.now()}`);
   try {
-    const steps = [];
-    for (const rate of RATES) {
-      // Each rate reads a topic of its own, holding the step's span plus its warm-up and a margin.
-      const topic = `bench-stream-${rate}-${Date.now()}`;
-      const needed = Math.ceil((rate * ((WARM_UP_S + STEP_S) * 1000 + 5 * TRIGGER_MS)) / 1000);
-      console.log(`rate ${rate}/s: preloading ${needed} synthetic events into ${topic} …`);
-      const preloaded = await preload(bootstrap, topic, needed, path.join(work, `preload-${rate}`));
-      const step = { ...(await throughputStep(bootstrap, topic, rate, path.join(work, `rate-${rate}`))), preloaded_events: preloaded };
-      await deleteScratchTopic(bootstrap, topic);
-      console.log(JSON.stringify(step));
-      steps.push(step);
-      // Higher rates cannot be sustained once one is not: stop climbing.
-      if (!step.sustained) break;
-    }
+    const ladder = await climbRates({
+      bootstrap,
+      rates: RATES,
+      stepS: STEP_S,
+      warmUpS: WARM_UP_S,
+      workDir: work,
+      onProgress: (line) => console.log(line),
+      onStep: (step) => console.log(JSON.stringify(step)),
+    });
+    const steps = ladder.steps;
     const latencyRuns = [];
     for (const triggerMs of LATENCY_TRIGGERS_MS) {
       console.log(`latency at ${LATENCY_RATE} events/s, trigger ${triggerMs} ms: ${LATENCY_WARM_UP_S} s warm-up, then ${LATENCY_S} s measured …`);
@@ -201,30 +130,32 @@ async function main(): Promise<void> {
       console.log(JSON.stringify(run));
       latencyRuns.push(run);
     }
-    const latency = latencyRuns[0]!;
-    const best = steps.filter((s) => s.sustained).sort((a, b) => b.offered_events_per_s - a.offered_events_per_s)[0];
+    const latency = latencyRuns[0];
+    const best = steps.find((s) => s.offered_events_per_s === ladder.max_sustainable_events_per_s);
     const report = {
       date: new Date().toISOString(),
       machine: `${os.cpus().length} cores`,
       load_average: { start: loadAtStart, end: os.loadavg().map((l) => Math.round(l * 100) / 100) },
-      what: 'stream_match_stats (one query: windowed stats, with the intake and dead letters observed on the way) on local Spark, embedded Kafka, synthetic events with three-sixty frames',
+      what: `stream_match_stats (one query: windowed stats, with the intake and dead letters observed on the way) on Spark ${config.sparkMaster}, Kafka at ${bootstrap}${started ? ' (embedded)' : ''}, synthetic events with three-sixty frames`,
+      spark_master: config.sparkMaster,
       method:
-        `throughput: per offered rate R a preloaded topic (4 partitions), processing-time trigger ${TRIGGER_MS} ms, maxOffsetsPerTrigger = R × ${TRIGGER_MS / 1000} s; ` +
-        `each step measured over ${STEP_S} s after a warm-up of ${WARM_UP_S} s from its first batch (JVM start, planning, JIT compilation; a step ends ${WARM_UP_S + STEP_S + 90} s after its start at the latest; climbing stops at the first rate not sustained); ` +
-        `sustained = process rate ≥ 95 % of offered and batch duration p95 ≤ ${TRIGGER_MS} ms. ` +
-        `latency: live producer at ${LATENCY_RATE} events/s, once per trigger interval (${LATENCY_TRIGGERS_MS.join(' and ')} ms; the first is the headline figure, 0 = next batch as soon as one ends); ${LATENCY_WARM_UP_S} s of warm-up, then the events produced in the next ${LATENCY_S} s are measured, each from its Kafka timestamp to the mtime of the first stats file counting it. ` +
-        `watermark delay ${WATERMARK} (synthetic matches are dated on consecutive days).`,
-      max_sustainable_events_per_s: best?.offered_events_per_s ?? 0,
+        `throughput: ${ladder.method} ` +
+        (latency
+          ? `latency: live producer at ${LATENCY_RATE} events/s, once per trigger interval (${LATENCY_TRIGGERS_MS.join(' and ')} ms; the first is the headline figure, 0 = next batch as soon as one ends); ${LATENCY_WARM_UP_S} s of warm-up, then the events produced in the next ${LATENCY_S} s are measured, each from its Kafka timestamp to the mtime of the first stats file counting it. `
+          : 'latency: not measured in this run (BENCH_LATENCY_TRIGGERS_MS empty). ') +
+        `watermark delay ${SYNTHETIC_WATERMARK} (synthetic matches are dated on consecutive days).`,
+      max_sustainable_events_per_s: ladder.max_sustainable_events_per_s,
+      limit_reached: ladder.limit_reached,
       batch_duration_p95_ms: best?.batch_duration_p95_ms ?? null,
-      e2e_latency_p95_ms_at_4096: latency.e2e_latency_p95_ms,
-      e2e_latency_trigger_ms: latency.trigger_ms,
-      e2e_latency_p50_ms_at_4096: latency.e2e_latency_p50_ms,
+      e2e_latency_p95_ms_at_4096: latency?.e2e_latency_p95_ms ?? null,
+      e2e_latency_trigger_ms: latency?.trigger_ms ?? null,
+      e2e_latency_p50_ms_at_4096: latency?.e2e_latency_p50_ms ?? null,
       targets: { max_sustainable_events_per_s: 40_000, batch_duration_p95_ms: 2_000, e2e_latency_p95_ms_at_4096: 3_000 },
       steps,
       latency: latencyRuns,
     };
-    fs.mkdirSync(path.join(config.root, 'reports'), { recursive: true });
-    const file = path.join(config.root, 'reports', 'bench-stream.json');
+    const file = path.resolve(config.root, REPORT ?? path.join('reports', 'bench-stream.json'));
+    fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
     console.log(`wrote ${file}`);
   } finally {

@@ -1,19 +1,52 @@
 // `npm run bench:containers`: what the compose stack costs on this machine: a cold build of its
-// images, their size on disk (layers shared between images counted once), and the time from a warm
-// `up` (images present) to every service healthy.
+// images, their size on disk (layers shared between images counted once), the time from a warm
+// `up` (images present) to every service healthy, and the stats job's sustained rate on the
+// 2-worker cluster against local[2]. Both rates come from the same bench:stream ladder (its throughput
+// part): once inside jupyter-lab against the stack's Spark master and Kafka, once on the host.
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
 import type { Config } from '../config';
-import { buildImages, clusterDown, clusterUp, withEngine } from './cluster';
+import { PitchstreamError } from '../errors';
+import { buildImages, clusterDown, clusterUp, serviceStates, withEngine } from './cluster';
+import { CONTAINER_ROOT } from './build-context';
 import { runCommand, type ContainerEngine } from './engine';
 import { GPU_IMAGE, IMAGE_PREFIX, STACK_IMAGES } from './images';
+
+/** One rate ladder as bench:stream reports it (the fields this benchmark reads). */
+interface StreamLadderReport {
+  spark_master: string;
+  max_sustainable_events_per_s: number;
+  limit_reached: boolean;
+  steps: Array<{ offered_events_per_s: number; process_events_per_s: number; batch_duration_p95_ms: number | null; sustained: boolean }>;
+  load_average: { start: number[]; end: number[] };
+  method: string;
+}
+
+/**
+ * The ladder both sides climb. It starts low because the cluster on one 2-core machine sustains far
+ * less than local[2]; BENCH_RATES, BENCH_STEP_S and BENCH_WARM_UP_S override it, for both sides.
+ */
+const LADDER = {
+  BENCH_RATES: process.env.BENCH_RATES ?? '512,1024,2048,3072,4096,6144,8192,12288,16384,24576,32768',
+  BENCH_STEP_S: process.env.BENCH_STEP_S ?? '60',
+  BENCH_WARM_UP_S: process.env.BENCH_WARM_UP_S ?? '30',
+  // Throughput only: latency is bench:stream's own figure.
+  BENCH_LATENCY_TRIGGERS_MS: '',
+};
 
 export interface ContainersBenchmark {
   cold_build_s: number;
   images_total_mb: number;
   images_mb: Record<string, number>;
   warm_up_healthy_s: number;
-  /** Not measured yet (see note): null, never a guess. */
+  /** Sustained rate on the 2-worker compose cluster over local[2]; null when local[2] sustained no rate. */
   cluster_vs_local_rate_ratio: number | null;
+  cluster_sustained_events_per_s: number;
+  local_sustained_events_per_s: number;
+  cluster_stream: StreamLadderReport;
+  local_stream: StreamLadderReport;
   note: string;
   engine: string;
   machine: { cores: number; memory_gib: number; load_average_1m_at_end: number };
@@ -58,6 +91,39 @@ async function removeStackImages(engine: ContainerEngine): Promise<void> {
   await runCommand(engine.cli, ['image', 'prune', '-f'], engine.env, 300_000);
 }
 
+/** Runs bench:stream's throughput ladder with env, streaming its lines; resolves when it ends. */
+async function runLadder(command: string, args: readonly string[], env: NodeJS.ProcessEnv, say: (line: string) => void, label: string): Promise<void> {
+  const child = execa(command, args, { env, reject: false, all: true, stdin: 'ignore', buffer: { all: true } });
+  child.all?.on('data', (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n').filter(Boolean)) say(`  ${label}: ${line.slice(0, 160)}`);
+  });
+  const result = await child;
+  if (result.exitCode !== 0)
+    throw new PitchstreamError('JOB_FAILED', `the ${label} rate ladder failed (exit ${result.exitCode}):\n${String(result.all ?? '').trimEnd().split('\n').slice(-15).join('\n')}`);
+}
+
+/** The ladder inside jupyter-lab: the driver there, executors on the workers, the stack's Kafka. */
+async function clusterLadder(config: Config, say: (line: string) => void): Promise<StreamLadderReport> {
+  return withEngine(config, async (engine) => {
+    const lab = (await serviceStates(engine)).find((s) => s.service === 'jupyter-lab');
+    if (!lab) throw new PitchstreamError('CONTAINER_UNHEALTHY', 'the stack has no jupyter-lab container to run the rate ladder in');
+    const report = `${CONTAINER_ROOT}/data/outputs/bench-stream-cluster.json`;
+    const variables = { ...LADDER, BENCH_REPORT: report };
+    await runLadder(engine.cli, ['exec', ...Object.entries(variables).flatMap(([k, v]) => ['-e', `${k}=${v}`]), lab.container, 'node', 'dist/bin/bench-stream.js'], engine.env, say, 'cluster');
+    const text = await runCommand(engine.cli, ['exec', lab.container, 'cat', report], engine.env);
+    return JSON.parse(text.stdout) as StreamLadderReport;
+  });
+}
+
+/** The same ladder on the host with local[2]: driver and executor threads in one JVM, the embedded Kafka. */
+async function localLadder(config: Config, say: (line: string) => void): Promise<StreamLadderReport> {
+  const report = path.join(config.root, 'reports', 'bench-stream-local2.json');
+  const env: NodeJS.ProcessEnv = { ...process.env, ...LADDER, BENCH_REPORT: report, SPARK_MASTER: 'local[2]' };
+  delete env.KAFKA_BOOTSTRAP;
+  await runLadder(process.execPath, [path.join(config.root, 'dist', 'bin', 'bench-stream.js')], env, say, 'local[2]');
+  return JSON.parse(fs.readFileSync(report, 'utf8')) as StreamLadderReport;
+}
+
 export async function benchContainers(config: Config, say: (line: string) => void): Promise<ContainersBenchmark> {
   await clusterDown(config, { onProgress: say });
   const build = await withEngine(config, async (engine) => {
@@ -72,17 +138,32 @@ export async function benchContainers(config: Config, say: (line: string) => voi
   const started = Date.now();
   await clusterUp(config, { workers: 2, onProgress: say });
   const warm = (Date.now() - started) / 1000;
-  await clusterDown(config, { onProgress: say });
+  let cluster: StreamLadderReport;
+  try {
+    say(`the stats job's rate ladder on the 2-worker cluster (${config.clusterWorkerCores} core, ${config.clusterWorkerMemory} each), inside jupyter-lab …`);
+    cluster = await clusterLadder(config, say);
+  } finally {
+    await clusterDown(config, { onProgress: say });
+  }
+  say('the same ladder on the host with local[2] (the stack is down) …');
+  const local = await localLadder(config, say);
+  const ratio = local.max_sustainable_events_per_s > 0 ? Math.round((cluster.max_sustainable_events_per_s / local.max_sustainable_events_per_s) * 1000) / 1000 : null;
   return {
     cold_build_s: Math.round(build.seconds),
     images_total_mb: build.size.total,
     images_mb: build.size.each,
     warm_up_healthy_s: Math.round(warm * 10) / 10,
-    cluster_vs_local_rate_ratio: null,
-    note: 'cluster_vs_local_rate_ratio is not measured yet: the stats job at a sustained rate on the 2-worker compose cluster against local[2] needs the bench:stream ladder run inside jupyter-lab, which this benchmark does not do yet.',
+    cluster_vs_local_rate_ratio: ratio,
+    cluster_sustained_events_per_s: cluster.max_sustainable_events_per_s,
+    local_sustained_events_per_s: local.max_sustainable_events_per_s,
+    cluster_stream: cluster,
+    local_stream: local,
+    note:
+      'On one 2-core machine the cluster is not expected to win: it runs the master, two worker daemons, two executor JVMs, the driver (in jupyter-lab) and Kafka on the same two cores, and every batch crosses the container network (shuffle between executors, results to the driver), where local[2] runs driver and executor threads in one JVM. The ladders climb in steps: the true limits lie between the last sustained rate and the next.',
     engine: build.engine,
     machine: { cores: os.cpus().length, memory_gib: Math.round(os.totalmem() / 2 ** 30), load_average_1m_at_end: Math.round(os.loadavg()[0]! * 100) / 100 },
     method:
-      'cold build: every pitchstream image removed (the base image kept), then `cluster build` of kafka, spark, jupyter-lab and prometheus; size: the layers of those four images, each once; warm up: `cluster up --workers 2` with the images present, from the call until every service is healthy (engine, compose and health checks included).',
+      'cold build: every pitchstream image removed (the base image kept), then `cluster build` of kafka, spark, jupyter-lab and prometheus; size: the layers of those four images, each once; warm up: `cluster up --workers 2` with the images present, from the call until every service is healthy (engine, compose and health checks included); ' +
+      `rates: bench:stream's throughput ladder (rates ${LADDER.BENCH_RATES} events/s, ${LADDER.BENCH_WARM_UP_S} s warm-up + ${LADDER.BENCH_STEP_S} s measured per step), first inside jupyter-lab against spark://spark-master:7077 and the stack's Kafka, then, with the stack down, on the host with local[2] and the embedded Kafka; ratio = cluster's highest sustained rate / local[2]'s.`,
   };
 }

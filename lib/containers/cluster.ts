@@ -81,6 +81,7 @@ export function composeVariables(config: Config, tag: string, limits: { nofile: 
     PITCHSTREAM_CLUSTER_GRAFANA_PORT: String(config.clusterGrafanaPort),
     PITCHSTREAM_CLUSTER_WORKER_CORES: String(config.clusterWorkerCores),
     PITCHSTREAM_CLUSTER_WORKER_MEMORY: config.clusterWorkerMemory,
+    PITCHSTREAM_CLUSTER_KAFKA_HEAP: config.clusterKafkaHeap,
     PITCHSTREAM_CLUSTER_STATSBOMB: config.statsbombData,
     PITCHSTREAM_NOFILE: String(limits.nofile),
     PITCHSTREAM_NPROC: String(limits.nproc),
@@ -105,9 +106,9 @@ function composeArgs(config: Config, profiles: readonly string[], args: readonly
   ];
 }
 
-async function compose(engine: ContainerEngine, config: Config, profiles: readonly string[], args: readonly string[], timeoutMs = 600_000) {
+async function compose(engine: ContainerEngine, config: Config, profiles: readonly string[], args: readonly string[], timeoutMs = 600_000, signal?: AbortSignal) {
   const [command, ...prefix] = engine.compose;
-  return runCommand(command!, [...prefix, ...composeArgs(config, profiles, args)], engine.env, timeoutMs);
+  return runCommand(command!, [...prefix, ...composeArgs(config, profiles, args)], engine.env, timeoutMs, signal);
 }
 
 async function imageExists(engine: ContainerEngine, image: string): Promise<boolean> {
@@ -123,7 +124,7 @@ export async function buildImages(engine: ContainerEngine, config: Config, optio
   const say = options.onProgress ?? (() => undefined);
   const baseImage = config.baseImage ?? defaultBaseImage(readDockerfile(config.root));
   const context = assembleBuildContext(config, baseImage);
-  const args = buildArgs(versions(), baseImage);
+  const args = buildArgs(versions(), baseImage, process.env.PITCHSTREAM_MAVEN_REPOSITORY);
   const targets: ImageTarget[] = [...STACK_IMAGES, ...(options.gpu ? [GPU_IMAGE as ImageTarget] : [])];
   const logs = path.join(clusterDir(config), 'logs');
   fs.mkdirSync(logs, { recursive: true });
@@ -151,10 +152,12 @@ export async function buildImages(engine: ContainerEngine, config: Config, optio
     out.end();
     if (result.exitCode !== 0) {
       const text = String(result.all ?? '');
-      const offline = /Could not resolve|Temporary failure resolving|Failed to fetch|Network is unreachable|ConnectTimeout|ENOTFOUND|EAI_AGAIN|No matching distribution/.test(text);
+      // apt, pip, npm and curl (the RAPIDS jar from the Maven repository) each say it their own way.
+      const offline =
+        /Could not resolve|Temporary failure resolving|Failed to fetch|Network is unreachable|ConnectTimeout|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|No matching distribution|Failed to connect to|Couldn't connect to server|Connection refused/.test(text);
       throw new PitchstreamError('IMAGE_BUILD_FAILED', `building ${image} failed (exit ${result.exitCode}); ${log} ends with:\n${tail(text)}`, {
         fix: offline
-          ? 'The build could not reach a package registry (apt, PyPI or npm): give the engine network access or a proxy, then run it again.'
+          ? `The build of ${target} could not reach a registry (apt, PyPI, npm, or the Maven repository ${args.MAVEN_REPOSITORY}): give the engine network access, a proxy, or a reachable mirror (PITCHSTREAM_MAVEN_REPOSITORY for the Maven one), then run it again; images already built are kept.`
           : `Read ${log}; \`npm run cluster -- build\` retries only what is missing.`,
         details: { image, log, service: target },
       });
@@ -187,8 +190,23 @@ async function lastLogLines(engine: ContainerEngine, container: string, lines = 
   return tail(`${result.stdout}\n${result.stderr}`, lines) || '(no output)';
 }
 
+/** The settings that shape each service: where to look when it does not start. */
+const SERVICE_SETTINGS: Record<string, string> = {
+  kafka: 'PITCHSTREAM_CLUSTER_KAFKA_HEAP, PITCHSTREAM_CLUSTER_KAFKA_PORT',
+  'spark-master': 'PITCHSTREAM_CLUSTER_SPARK_UI_PORT',
+  'spark-worker': 'PITCHSTREAM_CLUSTER_WORKER_CORES, PITCHSTREAM_CLUSTER_WORKER_MEMORY',
+  'spark-worker-gpu': 'the NVIDIA Container Toolkit and a visible GPU (`nvidia-smi` on the host)',
+  'jupyter-lab': 'PITCHSTREAM_LAB_TOKEN, PITCHSTREAM_CLUSTER_LAB_PORT, STATSBOMB_DATA',
+  prometheus: 'PITCHSTREAM_CLUSTER_PROMETHEUS_PORT',
+  grafana: 'PITCHSTREAM_CLUSTER_GRAFANA_PORT',
+};
+
 async function unhealthy(engine: ContainerEngine, state: ServiceState, why: string): Promise<PitchstreamError> {
+  const settings = SERVICE_SETTINGS[state.service];
   return new PitchstreamError('CONTAINER_UNHEALTHY', `service ${state.service} (${state.container}) ${why}; its last log lines:\n${await lastLogLines(engine, state.container)}`, {
+    fix:
+      `Read the log lines above (more: \`npm run cluster -- logs ${state.service}\`)${settings ? `; what shapes ${state.service}: ${settings}` : ''}. ` +
+      'The failed containers stay for inspection: `npm run cluster -- down` removes them, then `up` again.',
     details: { service: state.service, container: state.container },
   });
 }
@@ -276,7 +294,9 @@ export async function clusterUp(config: Config, options: ClusterOptions = {}): P
     writeEnvFile(config, composeVariables(config, tag, await containerLimits(), token));
     say(`starting the stack with ${workers} Spark worker${workers === 1 ? '' : 's'} …`);
     const started = Date.now();
-    const up = compose(engine, config, profiles, ['up', '-d', '--scale', `spark-worker=${workers}`]);
+    // Ended early when a service fails while compose still waits for it.
+    const stopCompose = new AbortController();
+    const up = compose(engine, config, profiles, ['up', '-d', '--scale', `spark-worker=${workers}`], 600_000, stopCompose.signal);
     let composeDone = false;
     void up.finally(() => {
       composeDone = true;
@@ -287,7 +307,15 @@ export async function clusterUp(config: Config, options: ClusterOptions = {}): P
     // health checks and reports. A compose that fails ends the wait with its own message.
     const stopWaiting = new AbortController();
     const health = waitHealthy(engine, { timeoutMs, expected, onProgress: say, stillStarting: () => !composeDone, signal: stopWaiting.signal });
-    const result = await Promise.race([up, health.then(() => undefined)]);
+    let result: Awaited<typeof up> | undefined;
+    try {
+      result = await Promise.race([up, health.then(() => undefined)]);
+    } catch (error) {
+      // A service exited or stayed unhealthy: compose would wait for it until its own timeout.
+      stopCompose.abort();
+      await up;
+      throw error;
+    }
     if (result && result.exitCode !== 0) {
       stopWaiting.abort();
       await health.catch(() => undefined);

@@ -30,9 +30,9 @@ export interface CommandResult {
   stderr: string;
 }
 
-/** Runs a command without throwing; a missing command gives exit code 127. */
-export async function runCommand(command: string, args: readonly string[], env?: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<CommandResult> {
-  const result = await execa(command, args, { env, reject: false, timeout: timeoutMs, stdin: 'ignore' });
+/** Runs a command without throwing; a missing command gives exit code 127; signal ends it early. */
+export async function runCommand(command: string, args: readonly string[], env?: NodeJS.ProcessEnv, timeoutMs = 60_000, signal?: AbortSignal): Promise<CommandResult> {
+  const result = await execa(command, args, { env, reject: false, timeout: timeoutMs, stdin: 'ignore', ...(signal ? { cancelSignal: signal } : {}) });
   const missing = (result as { code?: string }).code === 'ENOENT';
   return { exitCode: missing ? 127 : (result.exitCode ?? 1), stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? '') };
 }

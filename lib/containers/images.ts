@@ -27,8 +27,11 @@ export function defaultBaseImage(dockerfileText: string): string {
   return match[1]!;
 }
 
-/** Every build argument of the Dockerfile, from versions.json. */
-export function buildArgs(pinned: Versions, baseImage: string): Record<string, string> {
+/**
+ * Every build argument of the Dockerfile, from versions.json; mavenRepository: a mirror in place of
+ * the pinned repository (PITCHSTREAM_MAVEN_REPOSITORY, as for the set-up's jars).
+ */
+export function buildArgs(pinned: Versions, baseImage: string, mavenRepository?: string): Record<string, string> {
   const python = (name: string): string => {
     const version = pinned.python[name];
     if (!version) throw new Error(`versions.json: python.${name} is not pinned`);
@@ -40,7 +43,7 @@ export function buildArgs(pinned: Versions, baseImage: string): Record<string, s
     SPARK_VERSION: pinned.spark,
     SCALA_VERSION: pinned.scala,
     RAPIDS_VERSION: pinned.rapids,
-    MAVEN_REPOSITORY: pinned.mavenRepository,
+    MAVEN_REPOSITORY: mavenRepository || pinned.mavenRepository,
     NPM_VERSION: pinned.npm,
     PYSPARK_VERSION: python('pyspark'),
     PYARROW_VERSION: python('pyarrow'),

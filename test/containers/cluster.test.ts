@@ -2,6 +2,7 @@
 // the compose stack up with two Spark workers, notebook 03 run headless inside jupyter-lab against
 // the cluster and the stack's Kafka, Prometheus scraping master and executors, Lab's token, and a
 // `down` that leaves nothing behind. Nothing is mocked. Engine: podman + docker-compose here.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -20,7 +21,7 @@ import {
 } from '../../lib/containers';
 import { isPitchstreamError } from '../../lib/errors';
 import { brokerAnswersMetadata } from '../../lib/kafka';
-import { containerTestConfig, ensureContainerTools, ensureLocalBaseImage } from '../helpers/containers';
+import { containerTestConfig, ensureContainerTools, ensureLocalBaseImage, LOCAL_BASE_IMAGE } from '../helpers/containers';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 let config: Config;
@@ -188,5 +189,61 @@ describe('the compose stack on podman', () => {
     expect((await masterJson()).workers.filter((w) => w.state === 'ALIVE')).toHaveLength(1);
     const again = await clusterDown(config);
     expect(again.leftovers).toEqual([]);
+  }, 600_000);
+
+  it('a service that fails to start: up names it, shows its last log lines and the fix; down clears the stack and nothing else', async () => {
+    // A container the user started by hand, with a name much like the stack's: nothing may touch it.
+    const byHand = 'pitchstream-by-hand';
+    await withEngine(config, (engine) => runCommand(engine.cli, ['run', '-d', '--name', byHand, LOCAL_BASE_IMAGE, 'sleep', '600'], engine.env));
+    try {
+      // Kafka's JVM starts with a 128m heap: a 16m maximum makes it refuse to start.
+      const broken = { ...config, clusterKafkaHeap: '16m' };
+      const started = Date.now();
+      let failure: unknown;
+      await clusterUp(broken, { workers: 1 }).catch((error: unknown) => (failure = error));
+      expect(isPitchstreamError(failure, 'CONTAINER_UNHEALTHY'), String(failure)).toBe(true);
+      const error = failure as { message: string; fix: string; details: { service: string } };
+      expect(error.details.service).toBe('kafka');
+      expect(error.message).toMatch(/service kafka \(.+\) exited/);
+      expect(error.message).toMatch(/heap size/i); // the JVM's own line, from the container's log
+      expect(error.fix).toContain('PITCHSTREAM_CLUSTER_KAFKA_HEAP');
+      expect(error.fix).toContain('npm run cluster -- logs kafka');
+      // Reported as soon as Kafka exits, not after the health timeout, and compose was stopped.
+      expect(Date.now() - started).toBeLessThan(180_000);
+      expect(execFileSync('ps', ['-eo', 'args']).toString()).not.toMatch(/docker-compose .*-p pitchstream .*\bup\b/);
+
+      const down = await clusterDown(config);
+      expect(down.leftovers).toEqual([]);
+      const mine = await withEngine(config, (engine) => runCommand(engine.cli, ['inspect', '--format', '{{.State.Status}}', byHand], engine.env));
+      expect(mine.stdout.trim()).toBe('running');
+    } finally {
+      await withEngine(config, (engine) => runCommand(engine.cli, ['rm', '-f', '-t', '0', byHand], engine.env));
+    }
+  }, 600_000);
+
+  it('a build that cannot reach its registry: names the image, the registry and the fix, and keeps the built images', async () => {
+    // The RAPIDS image fetches its jar from the Maven repository; here one where nothing listens.
+    const before = process.env.PITCHSTREAM_MAVEN_REPOSITORY;
+    process.env.PITCHSTREAM_MAVEN_REPOSITORY = 'http://127.0.0.1:9/maven2';
+    let failure: unknown;
+    try {
+      await clusterBuild(config, { gpu: true }).catch((error: unknown) => (failure = error));
+    } finally {
+      if (before === undefined) delete process.env.PITCHSTREAM_MAVEN_REPOSITORY;
+      else process.env.PITCHSTREAM_MAVEN_REPOSITORY = before;
+    }
+    expect(isPitchstreamError(failure, 'IMAGE_BUILD_FAILED'), String(failure)).toBe(true);
+    const error = failure as { message: string; fix: string; details: { image: string; log: string } };
+    expect(error.details.image).toMatch(/pitchstream-spark-rapids:/);
+    expect(error.message).toMatch(/127\.0\.0\.1/);
+    expect(error.fix).toContain('could not reach a registry');
+    expect(error.fix).toContain('http://127.0.0.1:9/maven2');
+    expect(fs.existsSync(error.details.log)).toBe(true);
+    // The stack's images stay; the failed one is not there, and no build container is left.
+    const lines: string[] = [];
+    await clusterBuild(config, { onProgress: (line) => lines.push(line) });
+    expect(lines.filter((l) => l.includes('built already'))).toHaveLength(4);
+    const leftovers = await withEngine(config, (engine) => runCommand(engine.cli, ['ps', '-a', '--external', '--format', '{{.Image}} {{.Names}}'], engine.env));
+    expect(leftovers.stdout.split('\n').filter((l) => l.includes('spark-rapids') || l.includes('working-container'))).toEqual([]);
   }, 600_000);
 });

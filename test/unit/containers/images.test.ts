@@ -21,6 +21,11 @@ describe('containers/Dockerfile and its build arguments', () => {
     expect(args.RAPIDS_VERSION).toBe(versions().rapids);
   });
 
+  it('fetches the RAPIDS jar from the pinned Maven repository, or from the mirror the set-up uses', () => {
+    expect(buildArgs(versions(), 'b').MAVEN_REPOSITORY).toBe(versions().mavenRepository);
+    expect(buildArgs(versions(), 'b', 'https://mirror.example/maven2').MAVEN_REPOSITORY).toBe('https://mirror.example/maven2');
+  });
+
   it('defaults to a public Debian trixie base image that users can pull', () => {
     expect(defaultBaseImage(dockerfile)).toMatch(/^docker\.io\/library\/debian:trixie/);
     expect(() => defaultBaseImage('FROM scratch')).toThrow(/ARG BASE_IMAGE/);
