@@ -149,7 +149,7 @@ describe('the compose stack on podman', () => {
     expect(await brokerAnswersMetadata(up.kafkaBootstrap, 10_000)).toBe(true);
   });
 
-  it('validates the GPU profile: the RAPIDS worker with an NVIDIA device reservation and the gpu conf', async () => {
+  it('validates the GPU profile (the RAPIDS worker with an NVIDIA device reservation and the gpu conf) and the monitoring profile', async () => {
     const result = await withEngine(config, async (engine) => {
       const [command, ...prefix] = engine.compose;
       return runCommand(command!, [...prefix, '-p', COMPOSE_PROJECT, '-f', path.join(config.root, 'docker-compose.yml'), '--env-file', path.join(config.home, 'containers', 'compose.env'), '--profile', 'gpu', 'config'], engine.env);
@@ -159,6 +159,17 @@ describe('the compose stack on podman', () => {
     expect(result.stdout).toMatch(/driver: nvidia/);
     expect(result.stdout).toMatch(/PITCHSTREAM_MODE: gpu/);
     expect(result.stdout).toMatch(/pitchstream-spark-rapids:/);
+
+    // The monitoring profile: Grafana (its image comes from a registry, so it is not started here)
+    // after a healthy Prometheus, with the provisioned datasource mounted.
+    const monitoring = await withEngine(config, async (engine) => {
+      const [command, ...prefix] = engine.compose;
+      return runCommand(command!, [...prefix, '-p', COMPOSE_PROJECT, '-f', path.join(config.root, 'docker-compose.yml'), '--env-file', path.join(config.home, 'containers', 'compose.env'), '--profile', 'monitoring', 'config'], engine.env);
+    });
+    expect(monitoring.exitCode, monitoring.stderr).toBe(0);
+    expect(monitoring.stdout).toMatch(/grafana:[\s\S]*condition: service_healthy/);
+    expect(monitoring.stdout).toContain('/etc/grafana/provisioning');
+    expect(fs.readFileSync(path.join(config.root, 'containers', 'grafana', 'provisioning', 'datasources', 'prometheus.yml'), 'utf8')).toContain('http://prometheus:9090');
   });
 
   it('down leaves no container, network or volume; a second up reuses the built images', async () => {

@@ -17,6 +17,7 @@ function batches(count: number, rows: number, durationMs: (i: number) => number)
     stateRows: 0,
     stateRowsDroppedByWatermark: 0,
     watermarkMs: null,
+    endOffsetTotal: (i + 1) * rows,
   }));
 }
 
