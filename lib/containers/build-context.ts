@@ -8,6 +8,7 @@ import path from 'node:path';
 import { installPaths, versions, type Config, type Mode } from '../config';
 import { PitchstreamError } from '../errors';
 import { effectiveSparkConf, formatSparkConf } from '../spark/spark-conf';
+import { prometheusConfigYaml } from '../monitoring';
 import { rapidsJarPath } from '../spark/gpu-check';
 import { BROKER_LOG4J2, containerBrokerProperties } from '../stack/kafka-broker';
 import { buildArgs, readDockerfile } from './images';
@@ -110,7 +111,8 @@ export function assembleBuildContext(config: Config, baseImage: string): BuildCo
   linkJars(paths.sparkKafkaJars, path.join(dir, 'jars', `spark-kafka-${pinned.spark}`), `Spark ${pinned.spark} Kafka connector jars`);
   const containers = path.join(config.root, 'containers');
   copyTree(path.join(containers, 'entrypoints'), path.join(dir, 'entrypoints'), 'entrypoints');
-  copyTree(path.join(containers, 'prometheus'), path.join(dir, 'prometheus'), 'prometheus');
+  fs.mkdirSync(path.join(dir, 'prometheus'));
+  fs.writeFileSync(path.join(dir, 'prometheus', 'prometheus.yml'), prometheusConfigYaml('compose', { config }));
   fs.mkdirSync(path.join(dir, 'ca'));
   fs.writeFileSync(path.join(dir, 'ca', 'README'), 'Extra CA certificates of the image builds (PITCHSTREAM_BUILD_CA_CERTS), as extra-ca.crt.\n');
   if (config.buildCaCerts) {

@@ -169,6 +169,8 @@ describe('the compose stack on podman', () => {
     expect(monitoring.exitCode, monitoring.stderr).toBe(0);
     expect(monitoring.stdout).toMatch(/grafana:[\s\S]*condition: service_healthy/);
     expect(monitoring.stdout).toContain('/etc/grafana/provisioning');
+    expect(monitoring.stdout).toContain('/var/lib/grafana/dashboards/pitchstream');
+    expect(fs.existsSync(path.join(config.root, 'monitoring', 'grafana', 'pitchstream.json'))).toBe(true);
     expect(fs.readFileSync(path.join(config.root, 'containers', 'grafana', 'provisioning', 'datasources', 'prometheus.yml'), 'utf8')).toContain('http://prometheus:9090');
   });
 
