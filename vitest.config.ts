@@ -9,6 +9,6 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 240_000,
-    reporters: ['default'],
+    reporters: ['default', './test/reporters/slowest-files.ts'],
   },
 });

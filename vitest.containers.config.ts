@@ -8,6 +8,6 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 600_000,
     hookTimeout: 1_800_000,
-    reporters: ['default'],
+    reporters: ['default', './test/reporters/slowest-files.ts'],
   },
 });

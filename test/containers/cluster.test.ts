@@ -53,11 +53,11 @@ async function volumePath(volume: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  ensureContainerTools(log);
+  await ensureContainerTools(log);
   config = containerTestConfig();
   // The podman settings file is written when the engine opens; open it once before the base image.
   await withEngine(config, async () => undefined);
-  ensureLocalBaseImage(config, log);
+  await ensureLocalBaseImage(config, log);
   await clusterDown(config, { onProgress: log }); // a stack left by an earlier run
   await clusterBuild(config, { onProgress: log });
   up = await clusterUp(config, { workers: 2, onProgress: (line) => (progress.push(line), log(line)) });

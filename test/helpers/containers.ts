@@ -1,7 +1,10 @@
 // What the container test needs on this machine kind: podman, docker-compose and mmdebstrap (from
 // Debian, installed here when the test runs as root), and a local base image, because no image
 // registry is reachable: `mmdebstrap --variant=minbase trixie` imported into podman (~30 s, once).
-import { execFileSync, spawnSync } from 'node:child_process';
+// The long steps run asynchronously: a synchronous child of more than a minute blocks the test
+// worker, whose reports to vitest then time out.
+import { spawnSync } from 'node:child_process';
+import { execa } from 'execa';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,12 +22,12 @@ function works(command: string, args: string[]): boolean {
   return spawnSync(command, args, { stdio: 'ignore' }).status === 0;
 }
 
-export function ensureContainerTools(log: (line: string) => void): void {
+export async function ensureContainerTools(log: (line: string) => void): Promise<void> {
   const missing = TOOLS.filter(([command, args]) => !works(command, args)).map(([, , pkg]) => pkg);
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) throw new Error(`the container test needs ${missing.join(', ')}: apt-get install ${missing.join(' ')} (as root)`);
   log(`installing ${missing.join(', ')} with apt-get …`);
-  execFileSync('apt-get', ['install', '-y', '-q', ...missing], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  await execa('apt-get', ['install', '-y', '-q', ...missing], { stdio: 'inherit', env: { DEBIAN_FRONTEND: 'noninteractive' } });
 }
 
 /**
@@ -45,7 +48,7 @@ export function containerTestConfig(): Config {
 }
 
 /** Imports the local base image unless podman has it (CONTAINERS_CONF: the stack's podman settings). */
-export function ensureLocalBaseImage(config: Config, log: (line: string) => void): void {
+export async function ensureLocalBaseImage(config: Config, log: (line: string) => void): Promise<void> {
   if (config.baseImage !== LOCAL_BASE_IMAGE) return;
   const env = { ...process.env, CONTAINERS_CONF: path.join(config.home, 'containers', 'containers.conf') };
   if (!fs.existsSync(env.CONTAINERS_CONF)) delete (env as Record<string, string | undefined>).CONTAINERS_CONF;
@@ -54,8 +57,8 @@ export function ensureLocalBaseImage(config: Config, log: (line: string) => void
   try {
     log(`making ${LOCAL_BASE_IMAGE} with mmdebstrap (Debian trixie, minbase) …`);
     const tar = path.join(dir, 'trixie.tar');
-    execFileSync('mmdebstrap', ['--variant=minbase', 'trixie', tar, 'http://deb.debian.org/debian'], { stdio: 'inherit' });
-    execFileSync('podman', ['import', tar, LOCAL_BASE_IMAGE], { stdio: 'inherit', env });
+    await execa('mmdebstrap', ['--variant=minbase', 'trixie', tar, 'http://deb.debian.org/debian'], { stdio: 'inherit' });
+    await execa('podman', ['import', tar, LOCAL_BASE_IMAGE], { stdio: 'inherit', env, extendEnv: false });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
