@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The command line: `npm run stack -- up|down|status|reset-kafka`, `npm run cluster -- …`, `npm run lab`, `npm start`.
+// The command line: `npm run stack -- up|down|status|reset-kafka`, `npm run cluster -- …`, `npm run k8s -- …`, `npm run lab`, `npm start`.
 // It only parses arguments and prints; the work is done by lib.
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../lib/config';
@@ -7,6 +7,7 @@ import { isPitchstreamError } from '../lib/errors';
 import { resetKafkaData, stackDown, stackStatus, stackUp } from '../lib/stack';
 import { runCluster } from './cluster';
 import { runDoctor } from './doctor';
+import { runK8s } from './k8s';
 import { runLab } from './lab';
 import { runMainJob } from './main-job';
 import { runProduce } from './produce';
@@ -19,6 +20,8 @@ const USAGE = `usage:
   pitchstream lab                    Jupyter Lab with the tslab kernel (token auth on)
   pitchstream cluster up|status|logs|down|build
                                      the stack as containers: Kafka, Spark cluster, Lab, Prometheus (--help)
+  pitchstream k8s render|apply|status|logs|delete <job>
+                                     the jobs on Kubernetes with the Spark Operator (--help)
   pitchstream produce [options]      replay StatsBomb (or synthetic) events into Kafka (--help)
   pitchstream doctor [options]       check the Spark configuration and the environment (--help)
   pitchstream start [--cluster] [--keep-running|--exit]
@@ -69,6 +72,7 @@ async function main(argv: string[]): Promise<void> {
   // Sub-commands with their own options parse the rest of the line themselves.
   if (argv[0] === 'produce') return runProduce(loadConfig(), argv.slice(1));
   if (argv[0] === 'cluster') return runCluster(loadConfig(), argv.slice(1));
+  if (argv[0] === 'k8s') return runK8s(loadConfig(), argv.slice(1));
   if (argv[0] === 'doctor') {
     process.exitCode = await runDoctor(loadConfig(), argv.slice(1));
     return;

@@ -361,6 +361,18 @@ async function withLock(body) {
   }
 }
 
+/** Python packages only the tests use (versions.json pythonTests), into the same venv. */
+async function installPythonTestPackages() {
+  const pins = Object.entries(versions.pythonTests).filter(([name]) => !name.startsWith('$')).map(([name, version]) => `${name}==${version}`);
+  const key = sha(`${probe(pythonCommand(), ['--version'])}|${pins.join(',')}`);
+  if (readStamp('python-tests') === key) return 'up to date';
+  await run(venvPython(), ['-m', 'pip', 'install', '--disable-pip-version-check', '--progress-bar', 'off', ...pins], {
+    fix: 'check your access to PyPI (pip config list shows the index), then run `npm test` again',
+  });
+  writeStamp('python-tests', key);
+  return `installed ${pins.join(' ')}`;
+}
+
 /**
  * Debian's Chromium for the browser tests (Playwright cannot download its own browsers here):
  * PITCHSTREAM_CHROMIUM names another one; as root with apt-get it is installed, else the fix is named.
@@ -389,7 +401,12 @@ const STEPS = [
   [`RAPIDS Accelerator ${versions.rapids} jar`, installRapidsJar],
   ['tslab Jupyter kernel', installTslabKernel],
   ['TypeScript build', buildLib],
-  ...(forTests ? [['Chromium for the browser tests', installChromium]] : []),
+  ...(forTests
+    ? [
+        ['Python packages of the tests', installPythonTestPackages],
+        ['Chromium for the browser tests', installChromium],
+      ]
+    : []),
 ];
 
 async function main() {

@@ -13,6 +13,8 @@ export interface Versions {
   npm: string;
   mavenRepository: string;
   python: Record<string, string>;
+  /** Python packages only the tests use (installed by `npm test`'s set-up). */
+  pythonTests: Record<string, string>;
   prerequisites: { node: string; python: string; java: string };
 }
 

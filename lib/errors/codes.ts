@@ -34,6 +34,18 @@ export const ERROR_CODES = {
     summary: 'An image of the compose stack could not be built.',
     fix: 'Read the build log named in the message; a build that cannot reach a package registry needs network access (or a proxy) for apt, pip and npm.',
   },
+  KUBECTL_MISSING: {
+    summary: 'kubectl, which `npm run k8s -- apply|status|logs|delete` drives, is not on PATH.',
+    fix: 'Install kubectl (https://kubernetes.io/docs/tasks/tools/) and point it at your cluster; `npm run k8s -- render` needs neither.',
+  },
+  KUBERNETES_UNREACHABLE: {
+    summary: 'kubectl is there but no Kubernetes cluster answers it.',
+    fix: 'Configure a cluster for kubectl (KUBECONFIG, or `kubectl config use-context <name>`); `kubectl cluster-info` must answer.',
+  },
+  SPARK_OPERATOR_MISSING: {
+    summary: "The cluster lacks the Spark Operator's SparkApplication resource (its CRD).",
+    fix: 'Install the Kubeflow Spark Operator (helm install spark-operator spark-operator/spark-operator --namespace spark-operator --create-namespace), watching the pitchstream namespace.',
+  },
   CONTAINER_UNHEALTHY: {
     summary: 'A service of the compose stack exited or did not become healthy.',
     fix: 'Read the service log lines in the message (`npm run cluster -- logs <service>` shows more); `npm run cluster -- down` removes the stack.',

@@ -1,7 +1,7 @@
 // Spark jobs from TypeScript: conf profiles, the gpu gate, and submitJob with its handle.
 export { APP_LINE_PREFIX, extractPythonTraceback, parseAppLine, parsePythonTraceback, readErrorFile, type AppInfo, type PythonError } from './driver-log';
 export { rapidsJarPath, requireGpuReady, type GpuCheckOptions } from './gpu-check';
-export { jobsPackageZip, listJobs, resolveJob, type JobRef, type ResolvedJob } from './job-files';
+export { jobsPackageZip, kafkaConnectorJars, listJobs, resolveJob, type JobRef, type ResolvedJob } from './job-files';
 export {
   confEntries,
   configSparkSettings,
@@ -30,4 +30,4 @@ export {
   type StreamJobOptions,
 } from './stream-job';
 export { buildSubmitCommand, isLoopbackMaster, type SubmitCommand, type SubmitCommandInput } from './submit-command';
-export { submitJob, type JobHandle, type JobResult, type SubmitJobOptions } from './submit-job';
+export { submitJob, submitJobSparkConf, type JobHandle, type JobResult, type SubmitJobOptions } from './submit-job';

@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PitchstreamError } from '../errors';
+import { installPaths, requireInstalled, versions } from '../config';
 
 /** A job by name (jobs/<name>.py) or by file (fixtures, scripts outside jobs/). */
 export type JobRef = string | { file: string };
@@ -88,4 +89,15 @@ export function jobsPackageZip(root: string, cacheDir: string, python: string): 
   execFileSync(python, ['-c', ZIP_SCRIPT, temporary, jobsDir(root), ...names], { stdio: ['ignore', 'pipe', 'pipe'] });
   fs.renameSync(temporary, zip);
   return zip;
+}
+
+/** The Kafka connector jars of the set-up (what Spark does not ship), sorted: every job gets them. */
+export function kafkaConnectorJars(home: string): string[] {
+  const dir = installPaths(home, versions()).sparkKafkaJars;
+  requireInstalled(dir, `Spark ${versions().spark} Kafka connector jars`);
+  return fs
+    .readdirSync(dir)
+    .filter((file) => file.endsWith('.jar'))
+    .sort()
+    .map((file) => path.join(dir, file));
 }

@@ -10,9 +10,9 @@ import { PitchstreamError } from '../errors';
 import { requireSparkMasterReachable } from '../stack/spark-standalone';
 import { extractPythonTraceback, parseAppLine, parsePythonTraceback, readErrorFile, type PythonError } from './driver-log';
 import { rapidsJarPath, requireGpuReady } from './gpu-check';
-import { jobsPackageZip, resolveJob, type JobRef } from './job-files';
+import { jobsPackageZip, kafkaConnectorJars, resolveJob, type JobRef } from './job-files';
 import { groupAlive, signalGroup, trackGroup, untrackGroup, waitForGroupExit } from './process-group';
-import { confEntries, configSparkSettings, effectiveSparkConf, formatSparkConf, sparkConfDir } from './spark-conf';
+import { confEntries, configSparkSettings, effectiveSparkConf, formatSparkConf, sparkConfDir, type SparkConf } from './spark-conf';
 import { buildSubmitCommand } from './submit-command';
 
 export interface SubmitJobOptions {
@@ -94,15 +94,6 @@ function createRunFiles(config: Config, job: string, conf: string): RunFiles {
   };
 }
 
-function connectorJars(dir: string): string[] {
-  requireInstalled(dir, `Spark ${versions().spark} Kafka connector jars`);
-  return fs
-    .readdirSync(dir)
-    .filter((file) => file.endsWith('.jar'))
-    .sort()
-    .map((file) => path.join(dir, file));
-}
-
 function tail(text: string, lines: number): string {
   return text.split('\n').filter((line) => line.trim() !== '').slice(-lines).join('\n');
 }
@@ -129,7 +120,19 @@ function jobFailure(job: string, exitCode: number | undefined, appId: string | u
   });
 }
 
-/** Settings lib derives from the config (after the profile, before the caller's conf). */
+/**
+ * The Spark settings submitJob passes: spark-defaults.conf → <mode>.conf → the settings derived
+ * from the config → the caller's conf, placeholders expanded for this machine.
+ */
+export function submitJobSparkConf(config: Config, conf: Readonly<Record<string, string>> = {}): SparkConf {
+  return effectiveSparkConf({
+    root: config.root,
+    mode: config.mode,
+    variables: { root: config.root, home: config.home, rapidsJar: rapidsJarPath(config.home, versions()) },
+    overrides: [confEntries(configSparkSettings(config), 'config'), confEntries(conf, 'options.conf')],
+  });
+}
+
 /**
  * Submits a PySpark job: jobs/<job>.py (or { file } for a script elsewhere) with its arguments.
  * The driver's output goes to <home>/logs/jobs/<job>-<time>-<id>/driver.log (handle.logPath).
@@ -146,12 +149,7 @@ export async function submitJob(job: JobRef, args: readonly string[] = [], optio
   if (master.startsWith('spark://')) await requireSparkMasterReachable(master);
   // The configuration mistakes of the original system are caught here, before any JVM starts.
   await runDoctorBeforeSubmit({ config, master, conf: options.conf });
-  const conf = effectiveSparkConf({
-    root: config.root,
-    mode: config.mode,
-    variables: { root: config.root, home: config.home, rapidsJar },
-    overrides: [confEntries(configSparkSettings(config), 'config'), confEntries(options.conf ?? {}, 'options.conf')],
-  });
+  const conf = submitJobSparkConf(config, options.conf);
   const files = createRunFiles(
     config,
     resolved.name,
@@ -165,7 +163,7 @@ export async function submitJob(job: JobRef, args: readonly string[] = [], optio
     appName: resolved.name,
     propertiesFile: files.propertiesFile,
     confDir: files.confDir,
-    jars: connectorJars(paths.sparkKafkaJars),
+    jars: kafkaConnectorJars(config.home),
     pyFiles: [jobsPackageZip(config.root, path.join(config.home, 'cache'), requireInstalled(paths.python, 'the project Python venv'))],
     entry: resolved.entry,
     jobArgs: args,

@@ -1,6 +1,6 @@
 // Live win-probability training: the job's input from StatsBomb or synthetic data, the job, its report, the executors study.
-export { prepareTrainingEvents, selectMatches, type PreparedEvents, type PrepareEventsOptions, type TrainingMatchRow, type TrainingSource } from './prepare-events';
-export { defaultTrainingSource, describeData, hyperParameterArgs, newRunName, trainLwp, type LwpCalibrationMethod, type LwpHyperParameters, TRAINING_SPLIT_ERROR_TYPE, trainingSplitError, type TrainLwpOptions, type TrainLwpResult } from './train-lwp';
+export { PREPARED_EVENTS_DIR, PREPARED_MATCHES_FILE, prepareTrainingEvents, selectMatches, type PreparedEvents, type PrepareEventsOptions, type TrainingMatchRow, type TrainingSource } from './prepare-events';
+export { defaultTrainingSource, describeData, hyperParameterArgs, newRunName, trainLwp, trainLwpArguments, type TrainLwpPaths, type LwpCalibrationMethod, type LwpHyperParameters, TRAINING_SPLIT_ERROR_TYPE, trainingSplitError, type TrainLwpOptions, type TrainLwpResult } from './train-lwp';
 export {
   calibrationCurveTraces,
   LWP_MODELS,

@@ -30,6 +30,10 @@ export type TrainingSource =
     };
 
 /** One row of matches.ndjson: what the job needs to label and split the game states. */
+/** The layout of a prepared input folder (what train_lwp.py reads), here and on a Kubernetes volume. */
+export const PREPARED_EVENTS_DIR = 'events';
+export const PREPARED_MATCHES_FILE = 'matches.ndjson';
+
 export interface TrainingMatchRow {
   match_id: number;
   competition_id: number;
@@ -172,7 +176,7 @@ export async function prepareTrainingEvents(source: TrainingSource, options: Pre
   if (matches.length === 0)
     throw new PitchstreamError('TRAINING_DATA_EMPTY', `The ${source.kind} source selects no match with events`, { details: { source } });
 
-  const eventsDir = path.join(options.outDir, 'events');
+  const eventsDir = path.join(options.outDir, PREPARED_EVENTS_DIR);
   fs.rmSync(eventsDir, { recursive: true, force: true });
   const writer = new PartWriter(eventsDir, Math.min(parts, matches.length), options.gzipLevel ?? 1);
   let events = 0;
@@ -188,7 +192,7 @@ export async function prepareTrainingEvents(source: TrainingSource, options: Pre
   } finally {
     await writer.close();
   }
-  const matchesFile = path.join(options.outDir, 'matches.ndjson');
+  const matchesFile = path.join(options.outDir, PREPARED_MATCHES_FILE);
   fs.writeFileSync(matchesFile, matches.map((match) => JSON.stringify(matchRow(match))).join('\n') + '\n');
 
   const seasons = new Map<number, { seasonId: number; seasonName: string; matches: number }>();

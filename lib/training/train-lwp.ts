@@ -158,6 +158,41 @@ export function newRunName(prefix = 'lwp'): string {
   return `${prefix}-${stamp}-${crypto.randomBytes(3).toString('hex')}`;
 }
 
+/** Where the training job reads and writes: folders on this machine, or in a pod (lib/kubernetes). */
+export interface TrainLwpPaths {
+  eventsDir: string;
+  matchesFile: string;
+  modelDir: string;
+  trainingDir: string;
+  schemaFile: string;
+  /** Seconds spent preparing the input, for the report (0 when prepared earlier). */
+  prepareSeconds: number;
+  /** What the data is, for the report (synthetic data says so). */
+  dataLabel: string;
+  hyperParameters?: LwpHyperParameters;
+}
+
+/** The arguments of jobs/train_lwp.py: one definition for trainLwp and the Kubernetes manifests. */
+export function trainLwpArguments(paths: TrainLwpPaths): string[] {
+  return [
+    '--events',
+    paths.eventsDir,
+    '--matches',
+    paths.matchesFile,
+    '--model-dir',
+    paths.modelDir,
+    '--output-dir',
+    paths.trainingDir,
+    '--schema',
+    paths.schemaFile,
+    '--prepare-seconds',
+    String(paths.prepareSeconds),
+    '--data-label',
+    paths.dataLabel,
+    ...hyperParameterArgs(paths.hyperParameters ?? {}),
+  ];
+}
+
 /**
  * Trains the live win-probability model end to end and returns the report the job wrote.
  * Writes <outputs>/<run>/input (events, matches), <outputs>/<run>/training (Arrow reports,
@@ -166,30 +201,23 @@ export function newRunName(prefix = 'lwp'): string {
 export async function trainLwp(options: TrainLwpOptions = {}): Promise<TrainLwpResult> {
   const startedMs = Date.now();
   const config = options.config ?? loadConfig();
-  const hyper = hyperParameterArgs(options);
+  hyperParameterArgs(options); // bad hyper-parameters fail before any preparation
   const run = options.run ?? newRunName();
   const runDir = path.join(config.outputs, run);
   const trainingDir = path.join(runDir, 'training');
   const modelDir = path.resolve(config.root, options.modelDir ?? path.join('models', 'lwp_model'));
   const prepared = options.prepared ?? (await prepareTrainingEvents(options.source ?? defaultTrainingSource(config), { outDir: path.join(runDir, 'input'), ...(options.threeSixty === undefined ? {} : { threeSixty: options.threeSixty }) }));
   fs.rmSync(trainingDir, { recursive: true, force: true });
-  const args = [
-    '--events',
-    prepared.eventsDir,
-    '--matches',
-    prepared.matchesFile,
-    '--model-dir',
+  const args = trainLwpArguments({
+    eventsDir: prepared.eventsDir,
+    matchesFile: prepared.matchesFile,
     modelDir,
-    '--output-dir',
     trainingDir,
-    '--schema',
-    eventSchemaPath(),
-    '--prepare-seconds',
-    String(options.prepared ? 0 : prepared.durationMs / 1000),
-    '--data-label',
-    describeData(prepared),
-    ...hyper,
-  ];
+    schemaFile: eventSchemaPath(),
+    prepareSeconds: options.prepared ? 0 : prepared.durationMs / 1000,
+    dataLabel: describeData(prepared),
+    hyperParameters: options,
+  });
   const job = await submitJob('train_lwp', args, {
     config,
     ...(options.master === undefined ? {} : { master: options.master }),
