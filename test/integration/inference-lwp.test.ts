@@ -195,7 +195,9 @@ describe('stream_lwp on real matches whose clock restarts before half-time, two 
     expect(summary.events).toBe(2 * matches.reduce((sum, match) => sum + match.events.length, 0));
   }, 120_000);
 
-  for (const batchSize of [300, 1_000, 4_000]) {
+  // Small batches split a match's clock restarts across batches; large ones keep them together. 1,000-record
+  // batches are the side-by-side test's below.
+  for (const batchSize of [300, 4_000]) {
     it(`emits every minute, goal and red card of each real match through its last, in each round, with ${batchSize}-record batches`, async () => {
       const outputDir = path.join(out, `real-${batchSize}`);
       const run = await startLwpStream({ bootstrap, topic: realTopic, modelDir, outputDir, availableNow: true, maxOffsetsPerTrigger: batchSize, config, timeoutMs: 420_000 });

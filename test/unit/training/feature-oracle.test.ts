@@ -3,7 +3,7 @@
 // normalized events of real matches. The oracle below does not fold events one
 // by one: each game state's features are aggregated afresh from the prefix of events it has seen,
 // following the definitions of docs/features.md.
-import { execFileSync } from 'node:child_process';
+import { execa } from 'execa';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -141,7 +141,7 @@ function oracleStates(all: MatchEvent[], match: { home: number; away: number }):
  * The game states the training computes for these events: the contract's schema, then
  * lwp_training.game_states_frame (the feature module's state_inputs in Spark, game_states per match).
  */
-function pythonStates(events: MatchEvent[]): State[] {
+async function pythonStates(events: MatchEvent[]): Promise<State[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pitchstream-features-'));
   try {
     const file = path.join(dir, 'events.ndjson');
@@ -159,10 +159,12 @@ function pythonStates(events: MatchEvent[]): State[] {
       'json.dump([row.asDict() for row in states.collect()], open(sys.argv[2], "w"))',
       'spark.stop()',
     ].join('\n');
-    execFileSync(python, ['-c', script, file, out], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, PYTHONPATH: path.join(projectRoot(), 'jobs') },
-      maxBuffer: 64 * 1024 * 1024,
+    // Asynchronous: a Spark session takes up to a minute on a busy machine, and a synchronous child
+    // that long blocks the test worker, whose reports to vitest then time out.
+    await execa(python, ['-c', script, file, out], {
+      stdin: 'ignore',
+      stdout: 'ignore',
+      env: { PYTHONPATH: path.join(projectRoot(), 'jobs') },
       timeout: 110_000,
     });
     return JSON.parse(fs.readFileSync(out, 'utf8')) as State[];
@@ -189,7 +191,7 @@ describe.skipIf(skipReason !== undefined)('the feature module against an indepen
     const match = (await reader.matchList(11, 90)).find((listed) => listed.eventsAvailable && listed.homeScore + listed.awayScore >= 3)!;
     const events = await reader.events(match.matchId);
     const expected = oracleStates(events, { home: match.homeTeamId, away: match.awayTeamId });
-    expectSameStates(pythonStates(events), expected);
+    expectSameStates(await pythonStates(events), expected);
     // The oracle's last state has the final score: the goal definition agrees with the match list.
     const goalsSeen = expected.filter((state) => state.trigger === 'goal').length;
     expect(goalsSeen).toBe(match.homeScore + match.awayScore);
@@ -204,7 +206,7 @@ describe.skipIf(skipReason !== undefined)('the feature module against an indepen
     const match = await reader.match(matchId!);
     const events = await reader.events(match.matchId);
     const expected = oracleStates(events, { home: match.homeTeamId, away: match.awayTeamId });
-    expectSameStates(pythonStates(events), expected);
+    expectSameStates(await pythonStates(events), expected);
     // The half's time is credited once: the possession shares stay within what was played.
     const last = expected[expected.length - 1]!;
     expect(last.home_possession_share as number).toBeGreaterThan(0.2);
@@ -217,6 +219,6 @@ describe.skipIf(skipReason !== undefined)('the feature module against an indepen
     const events = await reader.events(match.matchId);
     const expected = oracleStates(events, { home: match.homeTeamId, away: match.awayTeamId });
     expect(expected.some((state) => state.has_360 === 1 && (state.home_360_opponents_goal_side as number) > 0)).toBe(true);
-    expectSameStates(pythonStates(events), expected);
+    expectSameStates(await pythonStates(events), expected);
   });
 });
