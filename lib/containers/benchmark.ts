@@ -24,17 +24,32 @@ interface StreamLadderReport {
   method: string;
 }
 
-/**
- * The ladder both sides climb. It starts low because the cluster on one 2-core machine sustains far
- * less than local[2]; BENCH_RATES, BENCH_STEP_S and BENCH_WARM_UP_S override it, for both sides.
- */
-const LADDER = {
-  BENCH_RATES: process.env.BENCH_RATES ?? '512,1024,2048,3072,4096,6144,8192,12288,16384,24576,32768',
-  BENCH_STEP_S: process.env.BENCH_STEP_S ?? '60',
-  BENCH_WARM_UP_S: process.env.BENCH_WARM_UP_S ?? '30',
-  // Throughput only: latency is bench:stream's own figure.
-  BENCH_LATENCY_TRIGGERS_MS: '',
+/** The rate ladder both sides climb (bench:stream's throughput part, given through its BENCH_* variables). */
+export interface LadderOptions {
+  /** Offered rates, events/s, in climbing order. */
+  rates: readonly number[];
+  /** Seconds measured per rate. */
+  stepS: number;
+  /** Seconds of warm-up before each measurement. */
+  warmUpS: number;
+}
+
+/** It starts low: the cluster on one 2-core machine sustained less than 512 events/s, where local[2] climbs past 8,192. */
+export const DEFAULT_LADDER: LadderOptions = {
+  rates: [128, 256, 512, 1024, 2048, 3072, 4096, 6144, 8192, 12288, 16384, 24576, 32768],
+  stepS: 60,
+  warmUpS: 30,
 };
+
+function ladderVariables(ladder: LadderOptions): Record<string, string> {
+  return {
+    BENCH_RATES: ladder.rates.join(','),
+    BENCH_STEP_S: String(ladder.stepS),
+    BENCH_WARM_UP_S: String(ladder.warmUpS),
+    // Throughput only: latency is bench:stream's own figure.
+    BENCH_LATENCY_TRIGGERS_MS: '',
+  };
+}
 
 export interface ContainersBenchmark {
   cold_build_s: number;
@@ -103,12 +118,12 @@ async function runLadder(command: string, args: readonly string[], env: NodeJS.P
 }
 
 /** The ladder inside jupyter-lab: the driver there, executors on the workers, the stack's Kafka. */
-async function clusterLadder(config: Config, say: (line: string) => void): Promise<StreamLadderReport> {
+async function clusterLadder(config: Config, ladder: LadderOptions, say: (line: string) => void): Promise<StreamLadderReport> {
   return withEngine(config, async (engine) => {
     const lab = (await serviceStates(engine)).find((s) => s.service === 'jupyter-lab');
     if (!lab) throw new PitchstreamError('CONTAINER_UNHEALTHY', 'the stack has no jupyter-lab container to run the rate ladder in');
     const report = `${CONTAINER_ROOT}/data/outputs/bench-stream-cluster.json`;
-    const variables = { ...LADDER, BENCH_REPORT: report };
+    const variables = { ...ladderVariables(ladder), BENCH_REPORT: report };
     await runLadder(engine.cli, ['exec', ...Object.entries(variables).flatMap(([k, v]) => ['-e', `${k}=${v}`]), lab.container, 'node', 'dist/bin/bench-stream.js'], engine.env, say, 'cluster');
     const text = await runCommand(engine.cli, ['exec', lab.container, 'cat', report], engine.env);
     return JSON.parse(text.stdout) as StreamLadderReport;
@@ -116,15 +131,15 @@ async function clusterLadder(config: Config, say: (line: string) => void): Promi
 }
 
 /** The same ladder on the host with local[2]: driver and executor threads in one JVM, the embedded Kafka. */
-async function localLadder(config: Config, say: (line: string) => void): Promise<StreamLadderReport> {
+async function localLadder(config: Config, ladder: LadderOptions, say: (line: string) => void): Promise<StreamLadderReport> {
   const report = path.join(config.root, 'reports', 'bench-stream-local2.json');
-  const env: NodeJS.ProcessEnv = { ...process.env, ...LADDER, BENCH_REPORT: report, SPARK_MASTER: 'local[2]' };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...ladderVariables(ladder), BENCH_REPORT: report, SPARK_MASTER: 'local[2]' };
   delete env.KAFKA_BOOTSTRAP;
   await runLadder(process.execPath, [path.join(config.root, 'dist', 'bin', 'bench-stream.js')], env, say, 'local[2]');
   return JSON.parse(fs.readFileSync(report, 'utf8')) as StreamLadderReport;
 }
 
-export async function benchContainers(config: Config, say: (line: string) => void): Promise<ContainersBenchmark> {
+export async function benchContainers(config: Config, say: (line: string) => void, ladder: LadderOptions = DEFAULT_LADDER): Promise<ContainersBenchmark> {
   await clusterDown(config, { onProgress: say });
   const build = await withEngine(config, async (engine) => {
     say('removing the stack images for a cold build (the base image stays) …');
@@ -141,12 +156,12 @@ export async function benchContainers(config: Config, say: (line: string) => voi
   let cluster: StreamLadderReport;
   try {
     say(`the stats job's rate ladder on the 2-worker cluster (${config.clusterWorkerCores} core, ${config.clusterWorkerMemory} each), inside jupyter-lab …`);
-    cluster = await clusterLadder(config, say);
+    cluster = await clusterLadder(config, ladder, say);
   } finally {
     await clusterDown(config, { onProgress: say });
   }
   say('the same ladder on the host with local[2] (the stack is down) …');
-  const local = await localLadder(config, say);
+  const local = await localLadder(config, ladder, say);
   const ratio = local.max_sustainable_events_per_s > 0 ? Math.round((cluster.max_sustainable_events_per_s / local.max_sustainable_events_per_s) * 1000) / 1000 : null;
   return {
     cold_build_s: Math.round(build.seconds),
@@ -164,6 +179,6 @@ export async function benchContainers(config: Config, say: (line: string) => voi
     machine: { cores: os.cpus().length, memory_gib: Math.round(os.totalmem() / 2 ** 30), load_average_1m_at_end: Math.round(os.loadavg()[0]! * 100) / 100 },
     method:
       'cold build: every pitchstream image removed (the base image kept), then `cluster build` of kafka, spark, jupyter-lab and prometheus; size: the layers of those four images, each once; warm up: `cluster up --workers 2` with the images present, from the call until every service is healthy (engine, compose and health checks included); ' +
-      `rates: bench:stream's throughput ladder (rates ${LADDER.BENCH_RATES} events/s, ${LADDER.BENCH_WARM_UP_S} s warm-up + ${LADDER.BENCH_STEP_S} s measured per step), first inside jupyter-lab against spark://spark-master:7077 and the stack's Kafka, then, with the stack down, on the host with local[2] and the embedded Kafka; ratio = cluster's highest sustained rate / local[2]'s.`,
+      `rates: bench:stream's throughput ladder (rates ${ladder.rates.join(',')} events/s, ${ladder.warmUpS} s warm-up + ${ladder.stepS} s measured per step), first inside jupyter-lab against spark://spark-master:7077 and the stack's Kafka, then, with the stack down, on the host with local[2] and the embedded Kafka; ratio = cluster's highest sustained rate / local[2]'s.`,
   };
 }

@@ -124,7 +124,7 @@ export async function buildImages(engine: ContainerEngine, config: Config, optio
   const say = options.onProgress ?? (() => undefined);
   const baseImage = config.baseImage ?? defaultBaseImage(readDockerfile(config.root));
   const context = assembleBuildContext(config, baseImage);
-  const args = buildArgs(versions(), baseImage, process.env.PITCHSTREAM_MAVEN_REPOSITORY);
+  const args = buildArgs(versions(), baseImage, config.mavenRepository);
   const targets: ImageTarget[] = [...STACK_IMAGES, ...(options.gpu ? [GPU_IMAGE as ImageTarget] : [])];
   const logs = path.join(clusterDir(config), 'logs');
   fs.mkdirSync(logs, { recursive: true });

@@ -1,5 +1,5 @@
 // The system as containers: images from containers/Dockerfile, the compose stack of docker-compose.yml.
-export { benchContainers, imagesSize, parseSize, type ContainersBenchmark } from './benchmark';
+export { benchContainers, DEFAULT_LADDER, imagesSize, parseSize, type ContainersBenchmark, type LadderOptions } from './benchmark';
 export { assembleBuildContext, containerSparkConf, CONTAINER_HOME, CONTAINER_ROOT, type BuildContext } from './build-context';
 export {
   buildImages,

@@ -236,15 +236,8 @@ describe('the compose stack on podman', () => {
 
   it('a build that cannot reach its registry: names the image, the registry and the fix, and keeps the built images', async () => {
     // The RAPIDS image fetches its jar from the Maven repository; here one where nothing listens.
-    const before = process.env.PITCHSTREAM_MAVEN_REPOSITORY;
-    process.env.PITCHSTREAM_MAVEN_REPOSITORY = 'http://127.0.0.1:9/maven2';
     let failure: unknown;
-    try {
-      await clusterBuild(config, { gpu: true }).catch((error: unknown) => (failure = error));
-    } finally {
-      if (before === undefined) delete process.env.PITCHSTREAM_MAVEN_REPOSITORY;
-      else process.env.PITCHSTREAM_MAVEN_REPOSITORY = before;
-    }
+    await clusterBuild({ ...config, mavenRepository: 'http://127.0.0.1:9/maven2' }, { gpu: true }).catch((error: unknown) => (failure = error));
     expect(isPitchstreamError(failure, 'IMAGE_BUILD_FAILED'), String(failure)).toBe(true);
     const error = failure as { message: string; fix: string; details: { image: string; log: string } };
     expect(error.details.image).toMatch(/pitchstream-spark-rapids:/);
