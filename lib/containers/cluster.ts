@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { versions, type Config } from '../config';
+import { SETTINGS, versions, type Config, type Settings } from '../config';
 import { PitchstreamError } from '../errors';
 import { requireFreePort } from '../stack/ports';
 import { sleep } from '../stack/processes';
@@ -190,19 +190,35 @@ async function lastLogLines(engine: ContainerEngine, container: string, lines = 
   return tail(`${result.stdout}\n${result.stderr}`, lines) || '(no output)';
 }
 
-/** The settings that shape each service: where to look when it does not start. */
-const SERVICE_SETTINGS: Record<string, string> = {
-  kafka: 'PITCHSTREAM_CLUSTER_KAFKA_HEAP, PITCHSTREAM_CLUSTER_KAFKA_PORT',
-  'spark-master': 'PITCHSTREAM_CLUSTER_SPARK_UI_PORT',
-  'spark-worker': 'PITCHSTREAM_CLUSTER_WORKER_CORES, PITCHSTREAM_CLUSTER_WORKER_MEMORY',
-  'spark-worker-gpu': 'the NVIDIA Container Toolkit and a visible GPU (`nvidia-smi` on the host)',
-  'jupyter-lab': 'PITCHSTREAM_LAB_TOKEN, PITCHSTREAM_CLUSTER_LAB_PORT, STATSBOMB_DATA',
-  prometheus: 'PITCHSTREAM_CLUSTER_PROMETHEUS_PORT',
-  grafana: 'PITCHSTREAM_CLUSTER_GRAFANA_PORT',
+type ClusterPortKey = 'clusterLabPort' | 'clusterKafkaPort' | 'clusterSparkUiPort' | 'clusterPrometheusPort' | 'clusterGrafanaPort';
+
+/**
+ * Each service of the stack: the host port it publishes (a config key), and the settings that
+ * shape it, named in the fix when it does not start. Variable names come from the settings table.
+ */
+const SERVICES: Record<string, { title: string; port?: ClusterPortKey; shapedBy: Array<keyof Settings>; needs?: string; monitoringOnly?: boolean }> = {
+  'jupyter-lab': { title: 'Jupyter Lab', port: 'clusterLabPort', shapedBy: ['labToken', 'clusterLabPort', 'statsbombData'] },
+  kafka: { title: 'Kafka', port: 'clusterKafkaPort', shapedBy: ['clusterKafkaHeap', 'clusterKafkaPort'] },
+  'spark-master': { title: 'Spark master UI', port: 'clusterSparkUiPort', shapedBy: ['clusterSparkUiPort'] },
+  'spark-worker': { title: 'Spark worker', shapedBy: ['clusterWorkerCores', 'clusterWorkerMemory'] },
+  'spark-worker-gpu': { title: 'Spark GPU worker', shapedBy: [], needs: 'the NVIDIA Container Toolkit and a visible GPU (`nvidia-smi` on the host)' },
+  prometheus: { title: 'Prometheus', port: 'clusterPrometheusPort', shapedBy: ['clusterPrometheusPort'] },
+  grafana: { title: 'Grafana', port: 'clusterGrafanaPort', shapedBy: ['clusterGrafanaPort'], monitoringOnly: true },
 };
 
+function variableOf(key: keyof Settings): string {
+  return SETTINGS.find((setting) => setting.key === key)!.variable;
+}
+
+/** The settings that shape a service: where to look when it does not start. */
+function serviceSettings(service: string): string | undefined {
+  const known = SERVICES[service];
+  if (!known) return undefined;
+  return [...known.shapedBy.map(variableOf), ...(known.needs ? [known.needs] : [])].join(', ');
+}
+
 async function unhealthy(engine: ContainerEngine, state: ServiceState, why: string): Promise<PitchstreamError> {
-  const settings = SERVICE_SETTINGS[state.service];
+  const settings = serviceSettings(state.service);
   return new PitchstreamError('CONTAINER_UNHEALTHY', `service ${state.service} (${state.container}) ${why}; its last log lines:\n${await lastLogLines(engine, state.container)}`, {
     fix:
       `Read the log lines above (more: \`npm run cluster -- logs ${state.service}\`)${settings ? `; what shapes ${state.service}: ${settings}` : ''}. ` +
@@ -261,13 +277,9 @@ function endpoints(config: Config, token: string, workers: number, tag: string, 
 
 /** Host ports the stack publishes, with the variable that moves each. */
 function publishedPorts(config: Config, monitoring: boolean): Array<[number, string, string]> {
-  return [
-    [config.clusterLabPort, 'Jupyter Lab (jupyter-lab)', 'PITCHSTREAM_CLUSTER_LAB_PORT'],
-    [config.clusterKafkaPort, 'Kafka (kafka)', 'PITCHSTREAM_CLUSTER_KAFKA_PORT'],
-    [config.clusterSparkUiPort, 'Spark master UI (spark-master)', 'PITCHSTREAM_CLUSTER_SPARK_UI_PORT'],
-    [config.clusterPrometheusPort, 'Prometheus (prometheus)', 'PITCHSTREAM_CLUSTER_PROMETHEUS_PORT'],
-    ...(monitoring ? ([[config.clusterGrafanaPort, 'Grafana (grafana)', 'PITCHSTREAM_CLUSTER_GRAFANA_PORT']] as Array<[number, string, string]>) : []),
-  ];
+  return Object.entries(SERVICES)
+    .filter(([, service]) => service.port !== undefined && (monitoring || !service.monitoringOnly))
+    .map(([name, service]) => [config[service.port!], `${service.title} (${name})`, variableOf(service.port!)]);
 }
 
 /** Opens the engine for the length of body, and always closes it. */
