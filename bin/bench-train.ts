@@ -3,14 +3,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../lib/config';
+import os from 'node:os';
+import { loadConfig, type Config } from '../lib/config';
 import { isPitchstreamError, PitchstreamError } from '../lib/errors';
 import { startSparkStandalone, stopSparkStandalone, sparkStandaloneStatus } from '../lib/stack';
-import { newRunName, runExecutorsStudy, samplePeakRss, trainLwp, type PeakSampler } from '../lib/training';
+import { newRunName, prepareTrainingEvents, runClusterScalingStudy, runExecutorsStudy, samplePeakRss, trainLwp, type PeakSampler, type ScalingRow, type TrainingSource } from '../lib/training';
 
 const USAGE = `usage: npm run bench:train -- [--competition 11] [--masters local[1],local[2]] [--cluster] [--no-study] [--calibration none|logistic] [--out reports/bench-train.json]
+       npm run bench:train -- --study cluster [--executors 1,2,3,4] [--competition 11] [--out reports/bench-train.json]
   --calibration  the saved model: the forest alone (none, the default) or with its logistic calibrator
-  --cluster   also run the study on the local standalone cluster (started for the bench, stopped after if it was not running)`;
+  --masters   the masters study after the main run: the same training under each master (masters_study)
+  --cluster   also run the masters study on the local standalone cluster (started for the bench, stopped after if it was not running)
+  --study cluster  only the executors study: the same training on the local standalone cluster with 1, 2, … executors of
+              one core each (the worker offers as many cores); writes executors_study into the report, keeping its other keys`;
 
 function say(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -23,6 +28,8 @@ async function main(): Promise<void> {
       masters: { type: 'string', default: 'local[1],local[2]' },
       cluster: { type: 'boolean', default: false },
       'no-study': { type: 'boolean', default: false },
+      study: { type: 'string' },
+      executors: { type: 'string', default: '1,2,3,4' },
       master: { type: 'string', default: 'local[2]' },
       calibration: { type: 'string', default: 'none' },
       out: { type: 'string', default: path.join('reports', 'bench-train.json') },
@@ -35,6 +42,11 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const run = newRunName('bench-train');
   const source = { kind: 'statsbomb' as const, dir: config.statsbombData, competitionIds: values.competition.split(',').map(Number) };
+  const out = path.resolve(config.root, values.out);
+  if (values.study !== undefined) {
+    if (values.study !== 'cluster') throw new PitchstreamError('CONFIG_INVALID', `--study must be cluster, got ${JSON.stringify(values.study)}`, { fix: USAGE });
+    return clusterStudy(config, source, run, values.executors, out);
+  }
   say(`bench:train — ${source.dir}, competitions ${source.competitionIds.join(',')}, master ${values.master}`);
 
   let sampler: PeakSampler | undefined;
@@ -139,14 +151,63 @@ async function main(): Promise<void> {
     viewer_violations_by_model: report.viewer_violations_by_model,
     man_advantage: report.man_advantage,
     hyper_parameters: report.hyper_parameters,
-    executors_study: study,
+    masters_study: study,
+    // The executors study on the cluster (`--study cluster`) is kept from an earlier report.
+    ...(previousReport(out).executors_study ? { executors_study: previousReport(out).executors_study } : {}),
     training_dir: main.trainingDir,
     model_dir: main.modelDir,
   };
-  const out = path.resolve(config.root, values.out);
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(bench, null, 2) + '\n');
   say(`wrote ${out}`);
+}
+
+function previousReport(file: string): Record<string, unknown> {
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+}
+
+/** --study cluster: the training with 1, 2, … executors on the local standalone cluster. */
+async function clusterStudy(config: Config, source: Extract<TrainingSource, { kind: 'statsbomb' }>, run: string, executorsFlag: string, out: string): Promise<void> {
+  const executors = executorsFlag.split(',').map(Number);
+  if (executors.length === 0 || executors.some((n) => !Number.isInteger(n) || n < 1) || !executors.includes(1))
+    throw new PitchstreamError('CONFIG_INVALID', `--executors must be whole numbers ≥ 1 including 1 (the baseline), got ${JSON.stringify(executorsFlag)}`, { fix: USAGE });
+  const most = Math.max(...executors);
+  const before = await sparkStandaloneStatus(config);
+  const workerCores = before.state?.workers.filter((worker) => worker.state === 'ALIVE').reduce((sum, worker) => sum + worker.cores, 0);
+  if (before.masterRunning && workerCores !== undefined && workerCores < most)
+    throw new PitchstreamError('CONFIG_INVALID', `the running local standalone cluster offers ${workerCores} cores, and the study asks for ${most} executors of one core`, {
+      fix: 'Stop it (npm run stack -- down) so that the study starts its own, or pass fewer --executors.',
+    });
+  // One worker offering a core per executor (more cores than the machine has: the study shows what that costs).
+  const clusterConfig = { ...config, sparkWorkerCores: Math.max(config.sparkWorkerCores, most), sparkWorkerMemory: `${most + 1}g` };
+  say(`executors study on the local standalone cluster: ${executors.join(', ')} executor(s) of 1 core and 1g, on a machine of ${os.cpus().length} cores`);
+  const prepared = await prepareTrainingEvents(source, { outDir: path.join(config.outputs, run, 'input') });
+  say(`prepared ${prepared.matches} matches, ${prepared.events} events`);
+  const info = await startSparkStandalone(clusterConfig);
+  const startedHere = !(before.masterRunning && before.workerRunning);
+  let rows: ScalingRow[];
+  try {
+    rows = await runClusterScalingStudy({
+      config: clusterConfig,
+      master: info.masterUrl,
+      executors,
+      prepared,
+      run: `${run}-executors`,
+      onRow: (row) => say(`  ${row.executors} executor(s) (${row.executors_granted} granted): job ${row.seconds.toFixed(1)} s, features ${row.features_s.toFixed(1)} s, fit ${row.fit_s.toFixed(1)} s`),
+    });
+  } finally {
+    if (startedHere) await stopSparkStandalone(clusterConfig);
+  }
+  for (const row of rows) say(`executors ${row.executors}: ${row.seconds.toFixed(1)} s, speed-up ${row.speedup.toFixed(2)}, efficiency ${row.efficiency.toFixed(2)}`);
+  const report = {
+    ...previousReport(out),
+    executors_study: rows,
+    executors_study_method: `the same training (${prepared.matches} matches of ${(source.competitionIds ?? []).join(',')}, same split and seed) on the local standalone cluster (one worker, ${clusterConfig.sparkWorkerCores} cores offered, on a ${os.cpus().length}-core machine), spark.executor.cores 1 and spark.cores.max N; seconds: wall time of the training job; speed-up against 1 executor; efficiency = speed-up / N`,
+    executors_study_at: new Date().toISOString(),
+  };
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
+  say(`wrote executors_study into ${out}`);
 }
 
 main().catch((error: unknown) => {

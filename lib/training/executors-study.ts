@@ -67,3 +67,77 @@ export async function runExecutorsStudy(options: ExecutorsStudyOptions): Promise
   }
   return { prepared, rows };
 }
+
+/** One point of the scaling study on a cluster: the training with N executors of one core each. */
+export interface ScalingRow {
+  executors: number;
+  /** Executors the application actually got (fewer when the cluster lacked cores or memory). */
+  executors_granted: number;
+  master: string;
+  /** Wall time of the training job: what the user waits for (JVMs and executors starting included). */
+  seconds: number;
+  /** seconds with 1 executor / seconds with N. */
+  speedup: number;
+  /** speedup / N: 1 is perfect scaling. */
+  efficiency: number;
+  /** The part of the job that is Spark work on the executors: features, then fitting the forests. */
+  features_s: number;
+  fit_s: number;
+}
+
+/** Speed-up and efficiency against the 1-executor run (the first row with executors 1). */
+export function scalingRows(measured: ReadonlyArray<Omit<ScalingRow, 'speedup' | 'efficiency'>>): ScalingRow[] {
+  const base = measured.find((row) => row.executors === 1);
+  return measured.map((row) => {
+    const speedup = base ? base.seconds / row.seconds : Number.NaN;
+    return { ...row, speedup: Math.round(speedup * 1000) / 1000, efficiency: Math.round((speedup / row.executors) * 1000) / 1000 };
+  });
+}
+
+export interface ClusterScalingOptions extends LwpHyperParameters {
+  /** The standalone master (spark://…), with at least max(executors) free cores. */
+  master: string;
+  /** Executor counts, e.g. [1, 2, 3, 4]; each executor has one core and executorMemory. */
+  executors: readonly number[];
+  executorMemory?: string;
+  prepared: PreparedEvents;
+  config?: Config;
+  run?: string;
+  timeoutMs?: number;
+  onRow?: (row: Omit<ScalingRow, 'speedup' | 'efficiency'>) => void;
+}
+
+/**
+ * The same training (same prepared events, split and seed) with 1, 2, … executors on a standalone
+ * cluster: spark.executor.cores 1 and spark.cores.max N give N executors of one core each.
+ */
+export async function runClusterScalingStudy(options: ClusterScalingOptions): Promise<ScalingRow[]> {
+  const config = options.config ?? loadConfig();
+  const run = options.run ?? `lwp-scaling-${Date.now()}`;
+  const measured: Array<Omit<ScalingRow, 'speedup' | 'efficiency'>> = [];
+  for (const executors of options.executors) {
+    if (!Number.isInteger(executors) || executors < 1) throw new RangeError(`executor counts must be whole numbers ≥ 1, got ${executors}`);
+    const { master, executors: _e, executorMemory, prepared, run: _r, onRow, config: _c, ...hyper } = options;
+    const name = `${run}-${executors}`;
+    const result = await trainLwp({
+      ...hyper,
+      config,
+      master,
+      prepared,
+      run: name,
+      modelDir: path.join(config.outputs, name, 'model'),
+      conf: { 'spark.executor.cores': '1', 'spark.cores.max': String(executors), 'spark.executor.memory': executorMemory ?? '1g' },
+    });
+    const row = {
+      executors,
+      executors_granted: result.report.executors.filter((executor) => executor.id !== 'driver').length,
+      master,
+      seconds: result.job.durationMs / 1000,
+      features_s: result.report.timings.features_s,
+      fit_s: result.report.timings.fit_s,
+    };
+    measured.push(row);
+    onRow?.(row);
+  }
+  return scalingRows(measured);
+}

@@ -28,5 +28,6 @@ export {
   type ManAdvantageFactors,
   type ViewerPropertyViolation,
 } from './training-report';
-export { runExecutorsStudy, type ExecutorsStudyOptions, type ExecutorsStudyRow } from './executors-study';
+export { runClusterScalingStudy, runExecutorsStudy, scalingRows, type ClusterScalingOptions, type ExecutorsStudyOptions, type ExecutorsStudyRow, type ScalingRow } from './executors-study';
 export { processGroupRssBytes, samplePeakRss, type PeakSampler } from './process-memory';
+export { executorsStudyFigure, readExecutorsStudy, type ExecutorsStudy } from './scaling-view';

@@ -20,6 +20,10 @@ describe('notebooks/02_Entrenamiento_Modelo_LWP.ipynb', () => {
   });
 
   it('trains on synthetic data headless and shows the metrics table, labelled SYNTHETIC, and at least three charts', async () => {
+    // An executors study as bench:train writes it (figures made up for this test, not measured).
+    const benchReport = path.join(work, 'bench-train.json');
+    const row = (executors: number, seconds: number) => ({ executors, executors_granted: executors, master: 'spark://127.0.0.1:7077', seconds, speedup: 100 / seconds, efficiency: 100 / seconds / executors, features_s: 9, fit_s: 20 });
+    fs.writeFileSync(benchReport, JSON.stringify({ executors_study: [row(1, 100), row(2, 70), row(3, 72)], executors_study_method: 'test fixture', executors_study_at: '2026-01-01T00:00:00Z' }));
     const run = await executeNotebook(notebook, {
       outputPath: path.join(work, 'lwp.ipynb'),
       env: {
@@ -32,6 +36,7 @@ describe('notebooks/02_Entrenamiento_Modelo_LWP.ipynb', () => {
         LWP_BOOTSTRAP_SAMPLES: '20',
         LWP_MODEL_DIR: path.join(work, 'model'),
         PITCHSTREAM_OUTPUTS: path.join(work, 'outputs'),
+        LWP_BENCH_REPORT: benchReport,
       },
       // The training cell runs a Spark job (about a minute alone; more when other suites load the machine).
       cellTimeoutMs: 230_000,
@@ -51,6 +56,10 @@ describe('notebooks/02_Entrenamiento_Modelo_LWP.ipynb', () => {
     const charts = executed.match(/class=\\"pitchstream-chart\\" data-source=\\"synthetic\\"/g) ?? [];
     expect(charts.length).toBeGreaterThanOrEqual(3);
     expect(executed).toContain('lwp-match-curve');
+    // The executors study: its chart against ideal scaling and its table.
+    expect(executed).toContain('ideal speed-up');
+    expect(executed).toContain('<th>executors</th><th>executors granted</th><th>training job (s)</th>');
+    expect(executed).toContain('measured 2026-01-01T00:00:00Z — test fixture');
     expect(fs.existsSync(path.join(work, 'model', 'metadata.json'))).toBe(true);
   }, 300_000);
 });
