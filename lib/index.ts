@@ -19,3 +19,4 @@ export * from './training';
 export * from './spark-rest';
 export * from './inference';
 export * from './compare';
+export * from './monitoring';

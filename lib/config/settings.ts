@@ -42,6 +42,8 @@ export interface Settings {
   clusterWorkerCores: number;
   clusterWorkerMemory: string;
   clusterKafkaHeap: string;
+  /** Prometheus the notebooks read live figures from. */
+  prometheusUrl: string;
   /** Maven repository for the RAPIDS jar of the spark-rapids image; unset: versions.json's. */
   mavenRepository: string | undefined;
   /** Host name the executors use to reach the driver (client mode from a container); unset: Spark's own choice. */
@@ -160,6 +162,7 @@ export const SETTINGS = [
   define({ key: 'clusterWorkerCores', variable: 'PITCHSTREAM_CLUSTER_WORKER_CORES', default: '1', parse: positiveInteger, description: 'Cores each compose worker offers.' }),
   define({ key: 'clusterWorkerMemory', variable: 'PITCHSTREAM_CLUSTER_WORKER_MEMORY', default: '1g', parse: memory, description: 'Memory each compose worker offers to executors.' }),
   define({ key: 'clusterKafkaHeap', variable: 'PITCHSTREAM_CLUSTER_KAFKA_HEAP', default: '512m', parse: memory, description: "Maximum heap of the compose stack's Kafka (it starts with 128m)." }),
+  define({ key: 'prometheusUrl', variable: 'PITCHSTREAM_PROMETHEUS_URL', default: 'http://127.0.0.1:9090', parse: text, description: 'Prometheus the notebooks read live streaming figures from (`prometheus --config.file=monitoring/prometheus/local.yml` listens there).' }),
   define({ key: 'mavenRepository', variable: 'PITCHSTREAM_MAVEN_REPOSITORY', default: undefined, parse: optionalText, description: "Maven repository (a mirror) the set-up fetches jars from (scripts/bootstrap.cjs reads it too), and the spark-rapids image its RAPIDS jar; unset: versions.json's (Maven Central)." }),
   define({ key: 'startupTimeoutMs', variable: 'PITCHSTREAM_STARTUP_TIMEOUT_MS', default: '90000', parse: positiveInteger, description: 'How long a process of the stack may take to become healthy.' }),
   define({ key: 'statsbombData', variable: 'STATSBOMB_DATA', default: 'data/statsbomb', parse: text, description: 'StatsBomb open data in its own layout (competitions.json, matches/, events/, …), .json or .json.gz.' }),

@@ -34,6 +34,14 @@ export const ERROR_CODES = {
     summary: 'An image of the compose stack could not be built.',
     fix: 'Read the build log named in the message; a build that cannot reach a package registry needs network access (or a proxy) for apt, pip and npm.',
   },
+  PROMETHEUS_UNREACHABLE: {
+    summary: 'No Prometheus answers at the configured address.',
+    fix: 'Start one scraping Spark (`prometheus --config.file=monitoring/prometheus/local.yml`; `npm run cluster -- up` has one at :19090), or set PITCHSTREAM_PROMETHEUS_URL to yours.',
+  },
+  PROMETHEUS_QUERY_FAILED: {
+    summary: 'Prometheus refused a query.',
+    fix: 'Read Prometheus\' message in the error; the queries are the dashboard panels of lib/monitoring/dashboard-panels.ts.',
+  },
   KUBECTL_MISSING: {
     summary: 'kubectl, which `npm run k8s -- apply|status|logs|delete` drives, is not on PATH.',
     fix: 'Install kubectl (https://kubernetes.io/docs/tasks/tools/) and point it at your cluster; `npm run k8s -- render` needs neither.',

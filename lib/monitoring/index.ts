@@ -12,3 +12,14 @@ export {
   type ScrapeSite,
   type SparkEndpoint,
 } from './prometheus-config';
+export {
+  LIVE_PANEL_TITLES,
+  liveStreamingFigure,
+  liveStreamingFigures,
+  prometheusGraphUrl,
+  queryRange,
+  type LiveStreamingFigures,
+  type PanelSeries,
+  type RangeOptions,
+  type Series,
+} from './prometheus-api';

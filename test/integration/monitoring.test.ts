@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../lib/config';
 import { preloadSynthetic, SYNTHETIC_WATERMARK } from '../../lib/benchmarks';
-import { DASHBOARD_PANELS, prometheusConfigYaml, SCRAPE_SITES } from '../../lib/monitoring';
+import { DASHBOARD_PANELS, liveStreamingFigure, liveStreamingFigures, prometheusConfigYaml, queryRange, SCRAPE_SITES } from '../../lib/monitoring';
 import { startKafkaBroker, stopKafkaBroker } from '../../lib/stack/kafka-broker';
 import { startSparkStandalone, stopSparkStandalone } from '../../lib/stack/spark-standalone';
 import { startMatchStats, type MatchStatsRun } from '../../lib/streaming';
@@ -170,7 +170,30 @@ describe('the dashboard on a real Prometheus', () => {
     const input = await query(DASHBOARD_PANELS.find((p) => p.title === 'Input rate')!.expr);
     expect(input.data!.result.map((r) => [r.metric.app, r.metric.query])).toContainEqual(['stream_match_stats', 'match_stats']);
 
+    // What notebook 03 draws live: the same panels over Prometheus' range API, for this job only.
+    const live = await liveStreamingFigures(prometheusUrl, 'stream_match_stats', { minutes: 10, stepS: 5 });
+    expect(live.empty, live.emptyHint).toEqual([]);
+    for (const { panel, series } of live.panels) {
+      expect(series.every((one) => one.labels.app === 'stream_match_stats'), panel.title).toBe(true);
+      expect(series.flatMap((one) => one.points).length, panel.title).toBeGreaterThan(0);
+    }
+    expect(liveStreamingFigure(live).data.map((trace) => trace.name)).toEqual(expect.arrayContaining(['Input rate (match_stats)', 'Process rate (match_stats)', 'Batch duration (match_stats)']));
+    // An application Prometheus never saw: empty panels, named, with where to look.
+    const unknown = await liveStreamingFigures(prometheusUrl, 'no_such_app');
+    expect(unknown.empty).toEqual(['Input rate', 'Process rate', 'Batch duration']);
+    expect(unknown.emptyHint).toMatch(/no data yet for no_such_app .*\/targets/);
+
     await run.stop();
     run = undefined;
   }, 600_000);
+
+  it('says PROMETHEUS_UNREACHABLE when nothing listens, and PROMETHEUS_QUERY_FAILED for a query Prometheus refuses', async () => {
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    await expect(queryRange(closed, 'up', { startMs: Date.now() - 60_000, endMs: Date.now(), stepS: 5 })).rejects.toMatchObject({
+      code: 'PROMETHEUS_UNREACHABLE',
+      message: expect.stringContaining(`no Prometheus answers at ${closed}`),
+      fix: expect.stringContaining('monitoring/prometheus/local.yml'),
+    });
+    await expect(queryRange(prometheusUrl, 'sum(', { startMs: Date.now() - 60_000, endMs: Date.now(), stepS: 5 })).rejects.toMatchObject({ code: 'PROMETHEUS_QUERY_FAILED' });
+  });
 });
