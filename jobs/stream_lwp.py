@@ -54,7 +54,7 @@ from pitchstream_jobs.lwp_inference import (
     stream_events,
 )
 from pitchstream_jobs.progress import ProgressFileListener
-from pitchstream_jobs.query_control import run_queries
+from pitchstream_jobs.query_control import drop_uncommitted_batches, run_queries
 from pitchstream_jobs.runtime import JobArgumentParser, job_session, run
 
 DEFAULT_TOPIC = "statsbomb-360-events"
@@ -115,6 +115,7 @@ def main(argv: Sequence[str]) -> None:
             table = table.append_column("written_ms", pa.array([int(time.time() * 1000)] * table.num_rows, type=pa.int64()))
             write_batch_table(table, folders["probabilities"], batch_id)
 
+        drop_uncommitted_batches(os.path.join(checkpoint, QUERY_NAME))
         writer = output.writeStream.queryName(QUERY_NAME).outputMode("append").option("checkpointLocation", os.path.join(checkpoint, QUERY_NAME))
         if args.available_now:
             writer = writer.trigger(availableNow=True)

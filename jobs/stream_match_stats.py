@@ -47,7 +47,7 @@ from pitchstream_jobs.event_stream import configure_parsing_session, good_events
 from pitchstream_jobs.match_stats import STAT_FIELDS, team_rows, window_stats
 from pitchstream_jobs.observed_metrics import batch_metrics
 from pitchstream_jobs.progress import ProgressFileListener
-from pitchstream_jobs.query_control import run_queries
+from pitchstream_jobs.query_control import drop_uncommitted_batches, run_queries
 from pitchstream_jobs.runtime import JobArgumentParser, job_session, run
 
 DEFAULT_TOPIC = "statsbomb-360-events"
@@ -125,6 +125,7 @@ def main(argv: Sequence[str]) -> None:
             intake = intake_summary(batch_metrics(spark, QUERY_NAME, INTAKE_METRICS))
             write_intake(intake, batch_id, folders["intake"], folders["dead-letter"])
 
+        drop_uncommitted_batches(os.path.join(checkpoint, QUERY_NAME))
         query = (
             with_trigger(team_rows(windows).writeStream.queryName(QUERY_NAME).outputMode("update"), args)
             .option("checkpointLocation", os.path.join(checkpoint, QUERY_NAME))
