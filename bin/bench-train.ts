@@ -107,6 +107,7 @@ async function main(): Promise<void> {
     }
   }
 
+  const earlierStudy = previousReport(out).executors_study;
   const bench = {
     created_at: new Date().toISOString(),
     data: report.data.description,
@@ -153,7 +154,7 @@ async function main(): Promise<void> {
     hyper_parameters: report.hyper_parameters,
     masters_study: study,
     // The executors study on the cluster (`--study cluster`) is kept from an earlier report.
-    ...(previousReport(out).executors_study ? { executors_study: previousReport(out).executors_study } : {}),
+    ...(earlierStudy === undefined ? {} : { executors_study: earlierStudy }),
     training_dir: main.trainingDir,
     model_dir: main.modelDir,
   };

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import type { Config, Mode } from '../lib/config';
 import { PitchstreamError } from '../lib/errors';
 import {
+  applicationName,
   applicationStatus,
   applyManifests,
   DEFAULT_NAMESPACE,
@@ -90,7 +91,7 @@ export async function runK8s(config: Config, argv: string[]): Promise<void> {
       ...(values.topic ? { topic: values.topic } : {}),
       ...(values.run ? { run: values.run } : {}),
     });
-  const application = (name: KubernetesJobName) => `pitchstream-${name}`;
+  const application = applicationName;
   switch (action) {
     case 'render': {
       const name = jobName(job);

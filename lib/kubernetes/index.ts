@@ -2,6 +2,7 @@
 // arguments and spark-conf/ profiles as submitJob, and kubectl to apply and follow them.
 export { KUBERNETES_JOB_NAMES, KUBERNETES_JOBS, POD_MOUNTS, type KubernetesJob, type KubernetesJobInput, type KubernetesJobName, type VolumeName } from './jobs';
 export {
+  applicationName,
   clusterResources,
   DEFAULT_NAMESPACE,
   defaultImage,

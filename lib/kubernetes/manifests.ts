@@ -10,6 +10,7 @@ import { imageName } from '../containers/images';
 import { PitchstreamError } from '../errors';
 import { sparkEndpoints } from '../monitoring';
 import { confEntries, DEFAULT_STREAM_TOPIC, effectiveSparkConf, kafkaConnectorJars, rapidsJarPath, type SparkConf } from '../spark';
+import { newRunName } from '../training/train-lwp';
 import { KUBERNETES_JOBS, POD_MOUNTS, type KubernetesJobName, type VolumeName } from './jobs';
 
 export const SPARK_OPERATOR_API = 'sparkoperator.k8s.io/v1beta2';
@@ -127,13 +128,18 @@ function whole(conf: SparkConf, key: string, fallback: number): number {
   return Number.isInteger(value) && value >= 1 ? value : fallback;
 }
 
+/** The SparkApplication's name of a job: what apply creates and status, logs and delete look for. */
+export function applicationName(job: KubernetesJobName): string {
+  return `pitchstream-${job}`;
+}
+
 /** The SparkApplication of one job (the operator's v1beta2 resource). */
 export function sparkApplication(job: KubernetesJobName, options: RenderOptions): Manifest {
   checkOptions(job, options);
   const spec = KUBERNETES_JOBS[job];
   const namespace = options.namespace ?? DEFAULT_NAMESPACE;
   const conf = kubernetesSparkConf(job, options);
-  const run = options.run ?? `${job}-${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
+  const run = options.run ?? newRunName(job);
   const jarsDir = path.posix.join(CONTAINER_HOME, 'jars', `spark-kafka-${versions().spark}`);
   const mounted = Object.entries(spec.volumes) as Array<[VolumeName, 'read' | 'write']>;
   const volumeMounts = mounted.map(([volume, access]) => ({ name: volume, mountPath: POD_MOUNTS[volume], readOnly: access === 'read' }));
@@ -142,7 +148,7 @@ export function sparkApplication(job: KubernetesJobName, options: RenderOptions)
   return {
     apiVersion: SPARK_OPERATOR_API,
     kind: 'SparkApplication',
-    metadata: { name: `pitchstream-${job}`, namespace, labels },
+    metadata: { name: applicationName(job), namespace, labels },
     spec: {
       type: 'Python',
       pythonVersion: '3',
