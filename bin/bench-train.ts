@@ -7,15 +7,34 @@ import os from 'node:os';
 import { loadConfig, type Config } from '../lib/config';
 import { isPitchstreamError, PitchstreamError } from '../lib/errors';
 import { startSparkStandalone, stopSparkStandalone, sparkStandaloneStatus } from '../lib/stack';
-import { newRunName, prepareTrainingEvents, runClusterScalingStudy, runExecutorsStudy, samplePeakRss, trainLwp, type PeakSampler, type ScalingRow, type TrainingSource } from '../lib/training';
+import {
+  mergeScalingRows,
+  newRunName,
+  prepareTrainingEvents,
+  runClusterScalingStudy,
+  runComposeScalingStudy,
+  runExecutorsStudy,
+  samplePeakRss,
+  trainLwp,
+  type ExecutorsStudyReport,
+  type PeakSampler,
+  type ScalingCluster,
+  type ScalingRow,
+  type StudyRecord,
+  type TrainingSource,
+} from '../lib/training';
 
 const USAGE = `usage: npm run bench:train -- [--competition 11] [--masters local[1],local[2]] [--cluster] [--no-study] [--calibration none|logistic] [--out reports/bench-train.json]
-       npm run bench:train -- --study cluster [--executors 1,2,3,4] [--competition 11] [--out reports/bench-train.json]
+       npm run bench:train -- --study cluster|compose [--executors 1,2,3,4] [--competition 11] [--out reports/bench-train.json]
   --calibration  the saved model: the forest alone (none, the default) or with its logistic calibrator
   --masters   the masters study after the main run: the same training under each master (masters_study)
   --cluster   also run the masters study on the local standalone cluster (started for the bench, stopped after if it was not running)
   --study cluster  only the executors study: the same training on the local standalone cluster with 1, 2, … executors of
-              one core each (the worker offers as many cores); writes executors_study into the report, keeping its other keys`;
+              one core each (the worker offers as many cores); with --master spark://… on that running master instead
+  --study compose  the same study on the compose stack (npm run cluster): as many one-core worker containers as the
+              largest executor count, the driver inside jupyter-lab; the stack is taken down after
+  Each study writes its rows into executors_study (labelled by cluster), keeping the report's other keys and the
+  other cluster's rows.`;
 
 function say(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -30,7 +49,7 @@ async function main(): Promise<void> {
       'no-study': { type: 'boolean', default: false },
       study: { type: 'string' },
       executors: { type: 'string', default: '1,2,3,4' },
-      master: { type: 'string', default: 'local[2]' },
+      master: { type: 'string' },
       calibration: { type: 'string', default: 'none' },
       out: { type: 'string', default: path.join('reports', 'bench-train.json') },
       help: { type: 'boolean', default: false },
@@ -44,10 +63,13 @@ async function main(): Promise<void> {
   const source = { kind: 'statsbomb' as const, dir: config.statsbombData, competitionIds: values.competition.split(',').map(Number) };
   const out = path.resolve(config.root, values.out);
   if (values.study !== undefined) {
-    if (values.study !== 'cluster') throw new PitchstreamError('CONFIG_INVALID', `--study must be cluster, got ${JSON.stringify(values.study)}`, { fix: USAGE });
-    return clusterStudy(config, source, run, values.executors, out);
+    const executors = parseExecutors(values.executors);
+    if (values.study === 'cluster') return clusterStudy(config, source, run, executors, values.master, out);
+    if (values.study === 'compose') return composeStudy(config, source.competitionIds, executors, out);
+    throw new PitchstreamError('CONFIG_INVALID', `--study must be cluster or compose, got ${JSON.stringify(values.study)}`, { fix: USAGE });
   }
-  say(`bench:train — ${source.dir}, competitions ${source.competitionIds.join(',')}, master ${values.master}`);
+  const master = values.master ?? 'local[2]';
+  say(`bench:train — ${source.dir}, competitions ${source.competitionIds.join(',')}, master ${master}`);
 
   let sampler: PeakSampler | undefined;
   const startedMs = Date.now();
@@ -55,7 +77,7 @@ async function main(): Promise<void> {
     config,
     source,
     run,
-    master: values.master,
+    master,
     calibration: values.calibration,
     onJob: (job) => {
       sampler = samplePeakRss(job.pid);
@@ -107,7 +129,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const earlierStudy = previousReport(out).executors_study;
+  const { executors_study: earlierStudy, executors_study_methods: earlierMethods } = previousReport(out) as ExecutorsStudyReport;
   const bench = {
     created_at: new Date().toISOString(),
     data: report.data.description,
@@ -154,7 +176,7 @@ async function main(): Promise<void> {
     hyper_parameters: report.hyper_parameters,
     masters_study: study,
     // The executors study on the cluster (`--study cluster`) is kept from an earlier report.
-    ...(earlierStudy === undefined ? {} : { executors_study: earlierStudy }),
+    ...(earlierStudy === undefined ? {} : { executors_study: earlierStudy, executors_study_methods: earlierMethods }),
     training_dir: main.trainingDir,
     model_dir: main.modelDir,
   };
@@ -167,48 +189,84 @@ function previousReport(file: string): Record<string, unknown> {
   return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
 }
 
-/** --study cluster: the training with 1, 2, … executors on the local standalone cluster. */
-async function clusterStudy(config: Config, source: Extract<TrainingSource, { kind: 'statsbomb' }>, run: string, executorsFlag: string, out: string): Promise<void> {
-  const executors = executorsFlag.split(',').map(Number);
+function parseExecutors(flag: string): number[] {
+  const executors = flag.split(',').map(Number);
   if (executors.length === 0 || executors.some((n) => !Number.isInteger(n) || n < 1) || !executors.includes(1))
-    throw new PitchstreamError('CONFIG_INVALID', `--executors must be whole numbers ≥ 1 including 1 (the baseline), got ${JSON.stringify(executorsFlag)}`, { fix: USAGE });
+    throw new PitchstreamError('CONFIG_INVALID', `--executors must be whole numbers ≥ 1 including 1 (the baseline), got ${JSON.stringify(flag)}`, { fix: USAGE });
+  return executors;
+}
+
+/** Writes a study's rows and record into the report, keeping its other keys and the other clusters' rows. */
+function writeStudy(out: string, cluster: ScalingCluster, rows: readonly ScalingRow[], record: StudyRecord): void {
+  for (const row of rows) say(`${cluster}, executors ${row.executors}: ${row.seconds.toFixed(1)} s, speed-up ${row.speedup.toFixed(2)}, efficiency ${row.efficiency.toFixed(2)}`);
+  const earlier = previousReport(out) as ExecutorsStudyReport & Record<string, unknown>;
+  const { executors_study_method: legacyMethod, executors_study_at: legacyAt, ...kept } = earlier;
+  const earlierRows = (earlier.executors_study ?? []).map((row) => ({ ...row, cluster: row.cluster ?? 'local standalone' }));
+  const methods = { ...(legacyMethod === undefined ? {} : { 'local standalone': { method: legacyMethod, at: legacyAt ?? '' } }), ...earlier.executors_study_methods, [cluster]: record };
+  const report = { ...kept, executors_study: mergeScalingRows(earlierRows, rows), executors_study_methods: methods };
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
+  say(`wrote the ${cluster} rows of executors_study into ${out}`);
+}
+
+/**
+ * --study cluster: the training with 1, 2, … executors on the local standalone cluster (started
+ * here unless running), or with --master on a standalone master that is already up (the compose
+ * study runs this inside jupyter-lab).
+ */
+async function clusterStudy(config: Config, source: Extract<TrainingSource, { kind: 'statsbomb' }>, run: string, executors: number[], givenMaster: string | undefined, out: string): Promise<void> {
+  if (givenMaster !== undefined && !givenMaster.startsWith('spark://'))
+    throw new PitchstreamError('CONFIG_INVALID', `--master of the executors study must be a standalone master (spark://host:port), got ${JSON.stringify(givenMaster)}`, { fix: USAGE });
   const most = Math.max(...executors);
-  const before = await sparkStandaloneStatus(config);
-  const workerCores = before.state?.workers.filter((worker) => worker.state === 'ALIVE').reduce((sum, worker) => sum + worker.cores, 0);
-  if (before.masterRunning && workerCores !== undefined && workerCores < most)
-    throw new PitchstreamError('CONFIG_INVALID', `the running local standalone cluster offers ${workerCores} cores, and the study asks for ${most} executors of one core`, {
-      fix: 'Stop it (npm run stack -- down) so that the study starts its own, or pass fewer --executors.',
-    });
-  // One worker offering a core per executor (more cores than the machine has: the study shows what that costs).
-  const clusterConfig = { ...config, sparkWorkerCores: Math.max(config.sparkWorkerCores, most), sparkWorkerMemory: `${most + 1}g` };
-  say(`executors study on the local standalone cluster: ${executors.join(', ')} executor(s) of 1 core and 1g, on a machine of ${os.cpus().length} cores`);
+  let clusterConfig = config;
+  let where: string;
+  if (givenMaster === undefined) {
+    const before = await sparkStandaloneStatus(config);
+    const workerCores = before.state?.workers.filter((worker) => worker.state === 'ALIVE').reduce((sum, worker) => sum + worker.cores, 0);
+    if (before.masterRunning && workerCores !== undefined && workerCores < most)
+      throw new PitchstreamError('CONFIG_INVALID', `the running local standalone cluster offers ${workerCores} cores, and the study asks for ${most} executors of one core`, {
+        fix: 'Stop it (npm run stack -- down) so that the study starts its own, or pass fewer --executors.',
+      });
+    // One worker offering a core per executor (more cores than the machine has: the study shows what that costs).
+    clusterConfig = { ...config, sparkWorkerCores: Math.max(config.sparkWorkerCores, most), sparkWorkerMemory: `${most + 1}g` };
+    where = `the local standalone cluster (one worker, ${clusterConfig.sparkWorkerCores} cores offered, on a ${os.cpus().length}-core machine)`;
+  } else where = `the standalone master ${givenMaster}`;
+  say(`executors study on ${where}: ${executors.join(', ')} executor(s) of 1 core and 1g`);
   const prepared = await prepareTrainingEvents(source, { outDir: path.join(config.outputs, run, 'input') });
   say(`prepared ${prepared.matches} matches, ${prepared.events} events`);
-  const info = await startSparkStandalone(clusterConfig);
-  const startedHere = !(before.masterRunning && before.workerRunning);
+  let startedHere = false;
+  let master = givenMaster;
+  if (master === undefined) {
+    const before = await sparkStandaloneStatus(clusterConfig);
+    master = (await startSparkStandalone(clusterConfig)).masterUrl;
+    startedHere = !(before.masterRunning && before.workerRunning);
+  }
   let rows: ScalingRow[];
   try {
     rows = await runClusterScalingStudy({
       config: clusterConfig,
-      master: info.masterUrl,
+      master,
       executors,
       prepared,
       run: `${run}-executors`,
-      onRow: (row) => say(`  ${row.executors} executor(s) (${row.executors_granted} granted): job ${row.seconds.toFixed(1)} s, features ${row.features_s.toFixed(1)} s, fit ${row.fit_s.toFixed(1)} s`),
+      onRow: (row) => {
+        say(`  ${row.executors} executor(s) (${row.executors_granted} granted): job ${row.seconds.toFixed(1)} s, features ${row.features_s.toFixed(1)} s, fit ${row.fit_s.toFixed(1)} s`);
+        if (row.executors_granted < row.executors) say(`  warning: the master granted ${row.executors_granted} of ${row.executors} executors (too few free cores or memory): this row measures fewer executors than it names`);
+      },
     });
   } finally {
     if (startedHere) await stopSparkStandalone(clusterConfig);
   }
-  for (const row of rows) say(`executors ${row.executors}: ${row.seconds.toFixed(1)} s, speed-up ${row.speedup.toFixed(2)}, efficiency ${row.efficiency.toFixed(2)}`);
-  const report = {
-    ...previousReport(out),
-    executors_study: rows,
-    executors_study_method: `the same training (${prepared.matches} matches of ${(source.competitionIds ?? []).join(',')}, same split and seed) on the local standalone cluster (one worker, ${clusterConfig.sparkWorkerCores} cores offered, on a ${os.cpus().length}-core machine), spark.executor.cores 1 and spark.cores.max N; seconds: wall time of the training job; speed-up against 1 executor; efficiency = speed-up / N`,
-    executors_study_at: new Date().toISOString(),
-  };
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
-  say(`wrote executors_study into ${out}`);
+  writeStudy(out, 'local standalone', rows, {
+    method: `the same training (${prepared.matches} matches of competition ${(source.competitionIds ?? []).join(',')}, same split and seed) on ${where}, spark.executor.cores 1 and spark.cores.max N; seconds: wall time of the training job; speed-up against 1 executor; efficiency = speed-up / N`,
+    at: new Date().toISOString(),
+  });
+}
+
+/** --study compose: the same study on the compose stack, its driver inside jupyter-lab. */
+async function composeStudy(config: Config, competitions: number[], executors: number[], out: string): Promise<void> {
+  const { rows, record } = await runComposeScalingStudy(config, { executors, competitions, onProgress: say });
+  writeStudy(out, 'compose', rows, record);
 }
 
 main().catch((error: unknown) => {

@@ -6,10 +6,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
 import type { Config } from '../config';
-import { PitchstreamError } from '../errors';
-import { buildImages, clusterDown, clusterUp, serviceStates, withEngine } from './cluster';
+import { buildImages, clusterDown, clusterUp, withEngine } from './cluster';
+import { readLabFile, runInLab, runStreamed } from './lab-exec';
 import { CONTAINER_ROOT } from './build-context';
 import { runCommand, type ContainerEngine } from './engine';
 import { GPU_IMAGE, IMAGE_PREFIX, STACK_IMAGES } from './images';
@@ -106,28 +105,11 @@ async function removeStackImages(engine: ContainerEngine): Promise<void> {
   await runCommand(engine.cli, ['image', 'prune', '-f'], engine.env, 300_000);
 }
 
-/** Runs bench:stream's throughput ladder with env, streaming its lines; resolves when it ends. */
-async function runLadder(command: string, args: readonly string[], env: NodeJS.ProcessEnv, say: (line: string) => void, label: string): Promise<void> {
-  const child = execa(command, args, { env, reject: false, all: true, stdin: 'ignore', buffer: { all: true } });
-  child.all?.on('data', (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n').filter(Boolean)) say(`  ${label}: ${line.slice(0, 160)}`);
-  });
-  const result = await child;
-  if (result.exitCode !== 0)
-    throw new PitchstreamError('JOB_FAILED', `the ${label} rate ladder failed (exit ${result.exitCode}):\n${String(result.all ?? '').trimEnd().split('\n').slice(-15).join('\n')}`);
-}
-
 /** The ladder inside jupyter-lab: the driver there, executors on the workers, the stack's Kafka. */
 async function clusterLadder(config: Config, ladder: LadderOptions, say: (line: string) => void): Promise<StreamLadderReport> {
-  return withEngine(config, async (engine) => {
-    const lab = (await serviceStates(engine)).find((s) => s.service === 'jupyter-lab');
-    if (!lab) throw new PitchstreamError('CONTAINER_UNHEALTHY', 'the stack has no jupyter-lab container to run the rate ladder in');
-    const report = `${CONTAINER_ROOT}/data/outputs/bench-stream-cluster.json`;
-    const variables = { ...ladderVariables(ladder), BENCH_REPORT: report };
-    await runLadder(engine.cli, ['exec', ...Object.entries(variables).flatMap(([k, v]) => ['-e', `${k}=${v}`]), lab.container, 'node', 'dist/bin/bench-stream.js'], engine.env, say, 'cluster');
-    const text = await runCommand(engine.cli, ['exec', lab.container, 'cat', report], engine.env);
-    return JSON.parse(text.stdout) as StreamLadderReport;
-  });
+  const report = `${CONTAINER_ROOT}/data/outputs/bench-stream-cluster.json`;
+  await runInLab(config, ['node', 'dist/bin/bench-stream.js'], { ...ladderVariables(ladder), BENCH_REPORT: report }, say, 'cluster');
+  return JSON.parse(await readLabFile(config, report)) as StreamLadderReport;
 }
 
 /** The same ladder on the host with local[2]: driver and executor threads in one JVM, the embedded Kafka. */
@@ -135,7 +117,7 @@ async function localLadder(config: Config, ladder: LadderOptions, say: (line: st
   const report = path.join(config.root, 'reports', 'bench-stream-local2.json');
   const env: NodeJS.ProcessEnv = { ...process.env, ...ladderVariables(ladder), BENCH_REPORT: report, SPARK_MASTER: 'local[2]' };
   delete env.KAFKA_BOOTSTRAP;
-  await runLadder(process.execPath, [path.join(config.root, 'dist', 'bin', 'bench-stream.js')], env, say, 'local[2]');
+  await runStreamed(process.execPath, [path.join(config.root, 'dist', 'bin', 'bench-stream.js')], env, say, 'local[2]');
   return JSON.parse(fs.readFileSync(report, 'utf8')) as StreamLadderReport;
 }
 

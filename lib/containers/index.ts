@@ -18,5 +18,6 @@ export {
   type DownResult,
   type ServiceState,
 } from './cluster';
+export { readLabFile, runInLab, runStreamed } from './lab-exec';
 export { containerLimits, openEngine, runCommand, type CommandResult, type ContainerEngine } from './engine';
 export { buildArgs, declaredBuildArgs, defaultBaseImage, GPU_IMAGE, IMAGE_PREFIX, imageName, readDockerfile, STACK_IMAGES, type ImageTarget } from './images';

@@ -68,8 +68,13 @@ export async function runExecutorsStudy(options: ExecutorsStudyOptions): Promise
   return { prepared, rows };
 }
 
+/** Where a scaling study ran: the standalone master and worker on the host, or the compose stack's worker containers. */
+export type ScalingCluster = 'local standalone' | 'compose';
+export const SCALING_CLUSTERS: readonly ScalingCluster[] = ['local standalone', 'compose'];
+
 /** One point of the scaling study on a cluster: the training with N executors of one core each. */
 export interface ScalingRow {
+  cluster: ScalingCluster;
   executors: number;
   /** Executors the application actually got (fewer when the cluster lacked cores or memory). */
   executors_granted: number;
@@ -85,10 +90,10 @@ export interface ScalingRow {
   fit_s: number;
 }
 
-/** Speed-up and efficiency against the 1-executor run (the first row with executors 1). */
+/** Speed-up and efficiency against the 1-executor run of the same cluster (its first row with executors 1). */
 export function scalingRows(measured: ReadonlyArray<Omit<ScalingRow, 'speedup' | 'efficiency'>>): ScalingRow[] {
-  const base = measured.find((row) => row.executors === 1);
   return measured.map((row) => {
+    const base = measured.find((other) => other.cluster === row.cluster && other.executors === 1);
     const speedup = base ? base.seconds / row.seconds : Number.NaN;
     return { ...row, speedup: Math.round(speedup * 1000) / 1000, efficiency: Math.round((speedup / row.executors) * 1000) / 1000 };
   });
@@ -97,6 +102,8 @@ export function scalingRows(measured: ReadonlyArray<Omit<ScalingRow, 'speedup' |
 export interface ClusterScalingOptions extends LwpHyperParameters {
   /** The standalone master (spark://…), with at least max(executors) free cores. */
   master: string;
+  /** What the master is, for the report (default 'local standalone'). */
+  cluster?: ScalingCluster;
   /** Executor counts, e.g. [1, 2, 3, 4]; each executor has one core and executorMemory. */
   executors: readonly number[];
   executorMemory?: string;
@@ -117,7 +124,7 @@ export async function runClusterScalingStudy(options: ClusterScalingOptions): Pr
   const measured: Array<Omit<ScalingRow, 'speedup' | 'efficiency'>> = [];
   for (const executors of options.executors) {
     if (!Number.isInteger(executors) || executors < 1) throw new RangeError(`executor counts must be whole numbers ≥ 1, got ${executors}`);
-    const { master, executors: _e, executorMemory, prepared, run: _r, onRow, config: _c, ...hyper } = options;
+    const { master, cluster = 'local standalone', executors: _e, executorMemory, prepared, run: _r, onRow, config: _c, ...hyper } = options;
     const name = `${run}-${executors}`;
     const result = await trainLwp({
       ...hyper,
@@ -129,6 +136,7 @@ export async function runClusterScalingStudy(options: ClusterScalingOptions): Pr
       conf: { 'spark.executor.cores': '1', 'spark.cores.max': String(executors), 'spark.executor.memory': executorMemory ?? '1g' },
     });
     const row = {
+      cluster,
       executors,
       executors_granted: result.report.executors.filter((executor) => executor.id !== 'driver').length,
       master,
@@ -140,4 +148,10 @@ export async function runClusterScalingStudy(options: ClusterScalingOptions): Pr
     onRow?.(row);
   }
   return scalingRows(measured);
+}
+
+/** The rows of an earlier study with those of a fresh one: the fresh study replaces its own cluster's rows only. */
+export function mergeScalingRows(earlier: readonly ScalingRow[], fresh: readonly ScalingRow[]): ScalingRow[] {
+  const replaced = new Set(fresh.map((row) => row.cluster));
+  return [...earlier.filter((row) => !replaced.has(row.cluster)), ...fresh];
 }

@@ -28,6 +28,7 @@ export {
   type ManAdvantageFactors,
   type ViewerPropertyViolation,
 } from './training-report';
-export { runClusterScalingStudy, runExecutorsStudy, scalingRows, type ClusterScalingOptions, type ExecutorsStudyOptions, type ExecutorsStudyRow, type ScalingRow } from './executors-study';
+export { mergeScalingRows, runClusterScalingStudy, runExecutorsStudy, SCALING_CLUSTERS, scalingRows, type ClusterScalingOptions, type ScalingCluster, type ExecutorsStudyOptions, type ExecutorsStudyRow, type ScalingRow } from './executors-study';
 export { processGroupRssBytes, samplePeakRss, type PeakSampler } from './process-memory';
-export { executorsStudyFigure, readExecutorsStudy, type ExecutorsStudy } from './scaling-view';
+export { composeWorkersFor, runComposeScalingStudy, type ComposeScalingOptions } from './compose-study';
+export { executorsStudyFigure, readExecutorsStudy, type ExecutorsStudy, type ExecutorsStudyReport, type StudyRecord } from './scaling-view';

@@ -1,41 +1,76 @@
-// The executors study as notebook 02 shows it: read from reports/bench-train.json (written by
-// `npm run bench:train -- --study cluster`), charted against ideal scaling.
+// The executors studies as notebook 02 shows them: read from reports/bench-train.json (written by
+// `npm run bench:train -- --study cluster|compose`), charted against ideal scaling.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Figure } from '../charts/plotly-html';
-import type { ScalingRow } from './executors-study';
+import { SCALING_CLUSTERS, type ScalingCluster, type ScalingRow } from './executors-study';
+
+/** How each cluster's study was run and when (keyed by cluster). */
+export interface StudyRecord {
+  method: string;
+  at: string;
+}
 
 export interface ExecutorsStudy {
+  /** Rows of every cluster measured, local standalone first. */
   rows: ScalingRow[];
-  method: string;
-  measuredAt: string | undefined;
+  /** The clusters that have rows, in SCALING_CLUSTERS order. */
+  clusters: ScalingCluster[];
+  methods: Partial<Record<ScalingCluster, StudyRecord>>;
   file: string;
 }
 
-/** The study of a bench:train report (a path relative to root); undefined when none was measured here. */
+/** The report keys the studies write. */
+export interface ExecutorsStudyReport {
+  executors_study?: Array<Omit<ScalingRow, 'cluster'> & { cluster?: ScalingCluster }>;
+  executors_study_methods?: Partial<Record<ScalingCluster, StudyRecord>>;
+  /** Reports written before the compose study held one method and time (the local standalone's). */
+  executors_study_method?: string;
+  executors_study_at?: string;
+}
+
+/** The studies of a bench:train report (a path relative to root); undefined when none was measured here. */
 export function readExecutorsStudy(root: string, reportFile: string = path.join('reports', 'bench-train.json')): ExecutorsStudy | undefined {
   const file = path.resolve(root, reportFile);
   if (!fs.existsSync(file)) return undefined;
-  const report = JSON.parse(fs.readFileSync(file, 'utf8')) as { executors_study?: ScalingRow[]; executors_study_method?: string; executors_study_at?: string };
+  const report = JSON.parse(fs.readFileSync(file, 'utf8')) as ExecutorsStudyReport;
   if (!Array.isArray(report.executors_study) || report.executors_study.length === 0) return undefined;
-  return { rows: report.executors_study, method: report.executors_study_method ?? '', measuredAt: report.executors_study_at, file };
+  const rows = report.executors_study.map((row) => ({ ...row, cluster: row.cluster ?? 'local standalone' }));
+  const methods = { ...report.executors_study_methods };
+  if (report.executors_study_method !== undefined && methods['local standalone'] === undefined)
+    methods['local standalone'] = { method: report.executors_study_method, at: report.executors_study_at ?? '' };
+  const clusters = SCALING_CLUSTERS.filter((cluster) => rows.some((row) => row.cluster === cluster));
+  return { rows: clusters.flatMap((cluster) => rows.filter((row) => row.cluster === cluster)), clusters, methods, file };
 }
 
-/** Job time (bars) and speed-up (line) per executor count, with the ideal speed-up for reference. */
+const COLOURS: Record<ScalingCluster, { bar: string; line: string }> = {
+  'local standalone': { bar: '#9ecae1', line: '#d62728' },
+  compose: { bar: '#a1d99b', line: '#6a3d9a' },
+};
+
+/** Job time (bars) and speed-up (line) per executor count and cluster, with the ideal speed-up for reference. */
 export function executorsStudyFigure(study: ExecutorsStudy): Figure {
-  const x = study.rows.map((row) => row.executors);
+  const most = Math.max(...study.rows.map((row) => row.executors));
+  const ideal = Array.from({ length: most }, (_, i) => i + 1);
   return {
     data: [
-      { type: 'bar', name: 'training job (s)', x, y: study.rows.map((row) => row.seconds), marker: { color: '#9ecae1' }, yaxis: 'y' },
-      { type: 'scatter', mode: 'lines+markers', name: 'speed-up', x, y: study.rows.map((row) => row.speedup), line: { color: '#d62728' }, yaxis: 'y2' },
-      { type: 'scatter', mode: 'lines', name: 'ideal speed-up', x, y: x, line: { color: '#999', dash: 'dot' }, yaxis: 'y2' },
+      ...study.clusters.flatMap((cluster) => {
+        const rows = study.rows.filter((row) => row.cluster === cluster);
+        const x = rows.map((row) => row.executors);
+        return [
+          { type: 'bar', name: `${cluster}: training job (s)`, x, y: rows.map((row) => row.seconds), marker: { color: COLOURS[cluster].bar }, yaxis: 'y' },
+          { type: 'scatter', mode: 'lines+markers', name: `${cluster}: speed-up`, x, y: rows.map((row) => row.speedup), line: { color: COLOURS[cluster].line }, yaxis: 'y2' },
+        ];
+      }),
+      { type: 'scatter', mode: 'lines', name: 'ideal speed-up', x: ideal, y: ideal, line: { color: '#999', dash: 'dot' }, yaxis: 'y2' },
     ],
     layout: {
-      title: { text: 'The same training with 1, 2, … executors on the standalone cluster' },
+      title: { text: `The same training with 1, 2, … executors on ${study.clusters.length > 1 ? 'each cluster' : `the ${study.clusters[0]} cluster`}` },
+      barmode: 'group',
       xaxis: { title: { text: 'executors (1 core each)' }, dtick: 1 },
       yaxis: { title: { text: 'seconds' }, rangemode: 'tozero' },
       yaxis2: { title: { text: 'speed-up' }, overlaying: 'y', side: 'right', rangemode: 'tozero' },
-      legend: { orientation: 'h', y: 1.1 },
+      legend: { orientation: 'h', y: 1.12 },
     },
   };
 }

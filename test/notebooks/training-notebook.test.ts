@@ -22,8 +22,10 @@ describe('notebooks/02_Entrenamiento_Modelo_LWP.ipynb', () => {
   it('trains on synthetic data headless and shows the metrics table, labelled SYNTHETIC, and at least three charts', async () => {
     // An executors study as bench:train writes it (figures made up for this test, not measured).
     const benchReport = path.join(work, 'bench-train.json');
-    const row = (executors: number, seconds: number) => ({ executors, executors_granted: executors, master: 'spark://127.0.0.1:7077', seconds, speedup: 100 / seconds, efficiency: 100 / seconds / executors, features_s: 9, fit_s: 20 });
-    fs.writeFileSync(benchReport, JSON.stringify({ executors_study: [row(1, 100), row(2, 70), row(3, 72)], executors_study_method: 'test fixture', executors_study_at: '2026-01-01T00:00:00Z' }));
+    const row = (cluster: string, executors: number, seconds: number, base: number) => ({ cluster, executors, executors_granted: executors, master: 'spark://127.0.0.1:7077', seconds, speedup: base / seconds, efficiency: base / seconds / executors, features_s: 9, fit_s: 20 });
+    const study = [row('local standalone', 1, 100, 100), row('local standalone', 2, 70, 100), row('compose', 1, 150, 150), row('compose', 2, 120, 150), row('compose', 3, 130, 150)];
+    const methods = { 'local standalone': { method: 'test fixture', at: '2026-01-01T00:00:00Z' }, compose: { method: 'compose fixture', at: '2026-01-02T00:00:00Z' } };
+    fs.writeFileSync(benchReport, JSON.stringify({ executors_study: study, executors_study_methods: methods }));
     const run = await executeNotebook(notebook, {
       outputPath: path.join(work, 'lwp.ipynb'),
       env: {
@@ -58,8 +60,10 @@ describe('notebooks/02_Entrenamiento_Modelo_LWP.ipynb', () => {
     expect(executed).toContain('lwp-match-curve');
     // The executors study: its chart against ideal scaling and its table.
     expect(executed).toContain('ideal speed-up');
-    expect(executed).toContain('<th>executors</th><th>executors granted</th><th>training job (s)</th>');
-    expect(executed).toContain('measured 2026-01-01T00:00:00Z — test fixture');
+    expect(executed).toContain('compose: speed-up');
+    expect(executed).toContain('<th>cluster</th><th>executors</th><th>executors granted</th><th>training job (s)</th>');
+    expect(executed).toContain('local standalone: measured 2026-01-01T00:00:00Z — test fixture');
+    expect(executed).toContain('compose: measured 2026-01-02T00:00:00Z — compose fixture');
     expect(fs.existsSync(path.join(work, 'model', 'metadata.json'))).toBe(true);
   }, 300_000);
 });

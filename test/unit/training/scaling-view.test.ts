@@ -2,10 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { executorsStudyFigure, readExecutorsStudy } from '../../../lib/training';
+import { executorsStudyFigure, readExecutorsStudy, scalingRows, type ScalingCluster } from '../../../lib/training';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pitchstream-scaling-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const measured = (cluster: ScalingCluster, seconds: number[]) =>
+  seconds.map((s, i) => ({ cluster, executors: i + 1, executors_granted: i + 1, master: 'spark://h:7077', seconds: s, features_s: 1, fit_s: 2 }));
 
 describe('readExecutorsStudy', () => {
   it('is undefined without a report, or with a report that has no study', () => {
@@ -14,13 +17,35 @@ describe('readExecutorsStudy', () => {
     expect(readExecutorsStudy(dir, 'main-only.json')).toBeUndefined();
   });
 
-  it('reads the rows, method and time, and charts seconds and speed-up against the ideal', () => {
-    const rows = [1, 2].map((executors) => ({ executors, executors_granted: executors, master: 'spark://h:7077', seconds: 100 / executors ** 0.5, speedup: executors ** 0.5, efficiency: executors ** -0.5, features_s: 1, fit_s: 2 }));
-    fs.writeFileSync(path.join(dir, 'study.json'), JSON.stringify({ executors_study: rows, executors_study_method: 'm', executors_study_at: 't' }));
-    const study = readExecutorsStudy(dir, 'study.json')!;
-    expect(study).toMatchObject({ rows, method: 'm', measuredAt: 't' });
+  it('reads a report of the local study alone written before clusters were labelled', () => {
+    const rows = scalingRows(measured('local standalone', [100, 70])).map(({ cluster: _c, ...rest }) => rest);
+    fs.writeFileSync(path.join(dir, 'legacy.json'), JSON.stringify({ executors_study: rows, executors_study_method: 'm', executors_study_at: 't' }));
+    const study = readExecutorsStudy(dir, 'legacy.json')!;
+    expect(study.clusters).toEqual(['local standalone']);
+    expect(study.rows.every((row) => row.cluster === 'local standalone')).toBe(true);
+    expect(study.methods).toEqual({ 'local standalone': { method: 'm', at: 't' } });
     const figure = executorsStudyFigure(study);
-    expect(figure.data.map((trace) => trace.name)).toEqual(['training job (s)', 'speed-up', 'ideal speed-up']);
+    expect(figure.data.map((trace) => trace.name)).toEqual(['local standalone: training job (s)', 'local standalone: speed-up', 'ideal speed-up']);
     expect(figure.data[2]!.y).toEqual([1, 2]);
+  });
+
+  it('charts both clusters side by side, each against its own baseline, with ideal scaling to the largest count', () => {
+    const rows = scalingRows([...measured('compose', [200, 150, 160]), ...measured('local standalone', [100, 70])]);
+    const methods = { 'local standalone': { method: 'a', at: '1' }, compose: { method: 'b', at: '2' } };
+    fs.writeFileSync(path.join(dir, 'both.json'), JSON.stringify({ executors_study: rows, executors_study_methods: methods }));
+    const study = readExecutorsStudy(dir, 'both.json')!;
+    expect(study.clusters).toEqual(['local standalone', 'compose']);
+    expect(study.rows.map((row) => row.cluster)).toEqual(['local standalone', 'local standalone', 'compose', 'compose', 'compose']);
+    expect(study.methods).toEqual(methods);
+    const figure = executorsStudyFigure(study);
+    expect(figure.data.map((trace) => trace.name)).toEqual([
+      'local standalone: training job (s)',
+      'local standalone: speed-up',
+      'compose: training job (s)',
+      'compose: speed-up',
+      'ideal speed-up',
+    ]);
+    expect(figure.data[3]!.y).toEqual([1, 1.333, 1.25]);
+    expect(figure.data[4]!.y).toEqual([1, 2, 3]);
   });
 });
