@@ -14,6 +14,7 @@ import {
   runClusterScalingStudy,
   runComposeScalingStudy,
   runExecutorsStudy,
+  SCALING_CLUSTERS,
   samplePeakRss,
   trainLwp,
   type ExecutorsStudyReport,
@@ -50,6 +51,8 @@ async function main(): Promise<void> {
       study: { type: 'string' },
       executors: { type: 'string', default: '1,2,3,4' },
       master: { type: 'string' },
+      // Set by --study compose for the study it runs inside jupyter-lab.
+      'cluster-name': { type: 'string', default: 'local standalone' },
       calibration: { type: 'string', default: 'none' },
       out: { type: 'string', default: path.join('reports', 'bench-train.json') },
       help: { type: 'boolean', default: false },
@@ -64,7 +67,7 @@ async function main(): Promise<void> {
   const out = path.resolve(config.root, values.out);
   if (values.study !== undefined) {
     const executors = parseExecutors(values.executors);
-    if (values.study === 'cluster') return clusterStudy(config, source, run, executors, values.master, out);
+    if (values.study === 'cluster') return clusterStudy(config, source, run, executors, values.master, clusterName(values['cluster-name']), out);
     if (values.study === 'compose') return composeStudy(config, source.competitionIds, executors, out);
     throw new PitchstreamError('CONFIG_INVALID', `--study must be cluster or compose, got ${JSON.stringify(values.study)}`, { fix: USAGE });
   }
@@ -189,6 +192,12 @@ function previousReport(file: string): Record<string, unknown> {
   return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
 }
 
+function clusterName(flag: string): ScalingCluster {
+  const known = SCALING_CLUSTERS.find((cluster) => cluster === flag);
+  if (!known) throw new PitchstreamError('CONFIG_INVALID', `--cluster-name must be one of ${SCALING_CLUSTERS.join(', ')}, got ${JSON.stringify(flag)}`, { fix: USAGE });
+  return known;
+}
+
 function parseExecutors(flag: string): number[] {
   const executors = flag.split(',').map(Number);
   if (executors.length === 0 || executors.some((n) => !Number.isInteger(n) || n < 1) || !executors.includes(1))
@@ -214,7 +223,15 @@ function writeStudy(out: string, cluster: ScalingCluster, rows: readonly Scaling
  * here unless running), or with --master on a standalone master that is already up (the compose
  * study runs this inside jupyter-lab).
  */
-async function clusterStudy(config: Config, source: Extract<TrainingSource, { kind: 'statsbomb' }>, run: string, executors: number[], givenMaster: string | undefined, out: string): Promise<void> {
+async function clusterStudy(
+  config: Config,
+  source: Extract<TrainingSource, { kind: 'statsbomb' }>,
+  run: string,
+  executors: number[],
+  givenMaster: string | undefined,
+  cluster: ScalingCluster,
+  out: string,
+): Promise<void> {
   if (givenMaster !== undefined && !givenMaster.startsWith('spark://'))
     throw new PitchstreamError('CONFIG_INVALID', `--master of the executors study must be a standalone master (spark://host:port), got ${JSON.stringify(givenMaster)}`, { fix: USAGE });
   const most = Math.max(...executors);
@@ -246,6 +263,7 @@ async function clusterStudy(config: Config, source: Extract<TrainingSource, { ki
     rows = await runClusterScalingStudy({
       config: clusterConfig,
       master,
+      cluster,
       executors,
       prepared,
       run: `${run}-executors`,
@@ -257,7 +275,7 @@ async function clusterStudy(config: Config, source: Extract<TrainingSource, { ki
   } finally {
     if (startedHere) await stopSparkStandalone(clusterConfig);
   }
-  writeStudy(out, 'local standalone', rows, {
+  writeStudy(out, cluster, rows, {
     method: `the same training (${prepared.matches} matches of competition ${(source.competitionIds ?? []).join(',')}, same split and seed) on ${where}, spark.executor.cores 1 and spark.cores.max N; seconds: wall time of the training job; speed-up against 1 executor; efficiency = speed-up / N`,
     at: new Date().toISOString(),
   });

@@ -20,7 +20,7 @@ export const MAIN_NOTEBOOKS = [
 /** Short runs for the main job; a notebook's own defaults apply to everything not named here. */
 const SHORT_PARAMETERS: Record<string, string> = {
   STREAM_DURATION_S: '45',
-  LWP_STREAM_DURATION_S: '45',
+  LWP_DURATION_S: '45',
 };
 
 function say(line: string): void {

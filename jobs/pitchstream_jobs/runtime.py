@@ -7,6 +7,10 @@ The contract with lib/spark (TypeScript) is:
   ``PITCHSTREAM_APP {"appId": "...", "uiUrl": "..."}``.
 * When ``PATH`` of ``--stop-file`` appears, the job stops its streaming queries and ends cleanly
   (exit code 0).
+* ``PITCHSTREAM_OWNER_PID`` names the process that submitted the job. When it is gone (a notebook
+  kernel that died, a ``kill -9``), the job stops as on a stop request and cancels its Spark jobs:
+  it runs in a process group of its own, which its owner's death does not reach. It writes the
+  reason into the stop file, as its log went through the owner.
 * An uncaught exception is written to ``--error-file`` as JSON ``{"type", "message",
   "traceback"}`` before the process exits non-zero; lib turns it into a JOB_FAILED error.
 
@@ -29,6 +33,23 @@ from pyspark.sql.streaming import StreamingQuery
 
 APP_LINE_PREFIX = "PITCHSTREAM_APP "
 STOP_POLL_SECONDS = 0.5
+OWNER_PID_VARIABLE = "PITCHSTREAM_OWNER_PID"
+
+
+def owner_pid_from_environment() -> Optional[int]:
+    """The owner's pid from the environment; None when unset or not a pid (then nothing is watched)."""
+    value = os.environ.get(OWNER_PID_VARIABLE, "")
+    return int(value) if value.isdigit() and int(value) > 1 else None
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, owned by another user
+    return True
 
 
 class JobArgumentError(Exception):
@@ -51,17 +72,19 @@ class JobArgumentParser(argparse.ArgumentParser):
 class JobContext:
     """The running job: its SparkSession and the stop request made through the stop file."""
 
-    def __init__(self, spark: SparkSession, stop_file: Optional[str]) -> None:
+    def __init__(self, spark: SparkSession, stop_file: Optional[str], owner_pid: Optional[int] = None) -> None:
         self.spark = spark
         self.stop_requested = threading.Event()
+        self.owner_gone = False
         self._stop_file = stop_file
+        self._owner_pid = owner_pid
         self._closed = threading.Event()
         self._watcher: Optional[threading.Thread] = None
 
     def start_stop_watcher(self) -> None:
-        if not self._stop_file:
+        if not self._stop_file and self._owner_pid is None:
             return
-        self._watcher = threading.Thread(target=self._watch_stop_file, name="pitchstream-stop-watcher", daemon=True)
+        self._watcher = threading.Thread(target=self._watch_stop_requests, name="pitchstream-stop-watcher", daemon=True)
         self._watcher.start()
 
     def close(self) -> None:
@@ -70,14 +93,32 @@ class JobContext:
         if self._watcher is not None:
             self._watcher.join(timeout=5 * STOP_POLL_SECONDS)
 
-    def _watch_stop_file(self) -> None:
+    def _watch_stop_requests(self) -> None:
         # Keeps polling after the request, so that a query started late is stopped as well.
         while not self._closed.is_set():
-            if os.path.exists(self._stop_file or ""):
+            if self._stop_file and os.path.exists(self._stop_file):
                 self.stop_requested.set()
+            if self._owner_pid is not None and not self.owner_gone and not process_alive(self._owner_pid):
+                self._on_owner_gone()
             if self.stop_requested.is_set():
                 stop_active_queries(self.spark)
             self._closed.wait(STOP_POLL_SECONDS)
+
+    def _on_owner_gone(self) -> None:
+        # Streams end as on a stop request; a batch job's running Spark jobs are cancelled, so that
+        # its action fails and the job exits instead of computing for nobody.
+        self.owner_gone = True
+        self.stop_requested.set()
+        self.spark.sparkContext.cancelAllJobs()
+        reason = f"the process that submitted this job (pid {self._owner_pid}) is gone: stopping"
+        # The driver log went through the owner (a closed pipe now): the stop file keeps the reason.
+        if self._stop_file:
+            with open(self._stop_file, "w", encoding="utf-8") as handle:
+                handle.write(reason + "\n")
+        try:
+            print(f"pitchstream: {reason}", file=sys.stderr, flush=True)
+        except OSError:
+            pass
 
     def await_query(self, query: StreamingQuery, poll_seconds: float = 1.0) -> None:
         """Blocks until the query ends (stop file or failure); re-raises the query's error."""
@@ -108,7 +149,7 @@ def print_app_line(spark: SparkSession) -> None:
 def job_session(args: argparse.Namespace) -> Iterator[JobContext]:
     """Starts the SparkSession that spark-submit configured, reports it, stops it at the end."""
     spark = SparkSession.builder.getOrCreate()
-    job = JobContext(spark, args.stop_file)
+    job = JobContext(spark, args.stop_file, owner_pid_from_environment())
     try:
         print_app_line(spark)
         job.start_stop_watcher()

@@ -29,5 +29,5 @@ export {
   type InvalidOption,
   type StreamJobOptions,
 } from './stream-job';
-export { buildSubmitCommand, isLoopbackMaster, type SubmitCommand, type SubmitCommandInput } from './submit-command';
+export { buildSubmitCommand, isLoopbackMaster, OWNER_PID_VARIABLE, type SubmitCommand, type SubmitCommandInput } from './submit-command';
 export { submitJob, submitJobSparkConf, type JobHandle, type JobResult, type SubmitJobOptions } from './submit-job';

@@ -19,7 +19,15 @@ export interface SubmitCommandInput {
   jobArgs: readonly string[];
   stopFile: string;
   errorFile: string;
+  /**
+   * The process the job belongs to (submitJob's own): the job stops when it is gone. A job leads its
+   * own process group, so a kill -9 of its owner (a kernel that dies) reaches nothing else.
+   */
+  ownerPid?: number;
 }
+
+/** The variable that names the owner process to the job (read by jobs/pitchstream_jobs/runtime.py). */
+export const OWNER_PID_VARIABLE = 'PITCHSTREAM_OWNER_PID';
 
 export interface SubmitCommand {
   command: string;
@@ -53,5 +61,6 @@ export function buildSubmitCommand(input: SubmitCommandInput): SubmitCommand {
     PYTHONUNBUFFERED: '1',
   };
   if (isLoopbackMaster(input.master)) env.SPARK_LOCAL_IP = '127.0.0.1';
+  if (input.ownerPid !== undefined) env[OWNER_PID_VARIABLE] = String(input.ownerPid);
   return { command: input.sparkSubmit, args, env };
 }

@@ -169,6 +169,7 @@ export async function submitJob(job: JobRef, args: readonly string[] = [], optio
     jobArgs: args,
     stopFile: files.stopFile,
     errorFile: files.errorFile,
+    ownerPid: process.pid,
   });
   return launch(resolved.name, command, files, config.root, options);
 }

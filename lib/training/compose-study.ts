@@ -33,14 +33,12 @@ export async function runComposeScalingStudy(config: Config, options: ComposeSca
   await clusterUp(config, { workers, onProgress: say });
   try {
     const report = `${CONTAINER_ROOT}/data/outputs/bench-train-compose.json`;
-    const command = ['node', 'dist/bin/bench-train.js', '--study', 'cluster', '--master', STACK_MASTER, '--executors', options.executors.join(','), '--competition', options.competitions.join(','), '--out', report];
+    const command = ['node', 'dist/bin/bench-train.js', '--study', 'cluster', '--master', STACK_MASTER, '--cluster-name', 'compose', '--executors', options.executors.join(','), '--competition', options.competitions.join(','), '--out', report];
     await runInLab(config, command, {}, say, 'compose');
     const inner = JSON.parse(await readLabFile(config, report)) as ExecutorsStudyReport;
-    const measured = inner.executors_study ?? [];
-    const innerRecord = inner.executors_study_methods?.['local standalone'];
-    if (measured.length === 0 || !innerRecord) throw new PitchstreamError('JOB_FAILED', `the study inside jupyter-lab wrote no executors_study into ${report}`);
-    // Inside the stack the study sees "a standalone master it was given": the rows are the compose cluster's.
-    const rows = measured.map((row) => ({ ...row, cluster: 'compose' as const }));
+    const rows = (inner.executors_study ?? []).filter((row): row is ScalingRow => row.cluster === 'compose');
+    const innerRecord = inner.executors_study_methods?.compose;
+    if (rows.length === 0 || !innerRecord) throw new PitchstreamError('JOB_FAILED', `the study inside jupyter-lab wrote no compose rows of executors_study into ${report}`);
     return {
       rows,
       record: {

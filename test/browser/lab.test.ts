@@ -1,7 +1,9 @@
 // Jupyter Lab as a person uses it, in a real browser (Debian's Chromium, driven by playwright-core):
 // the login page without the token, the notebooks folder first, no news pop-up; an executed copy
-// from reports/ reopened with its charts drawn; the HTML report offline; and notebook 03 run from
-// the Run menu, its live charts growing, then stopped with the toolbar's interrupt button.
+// from reports/ reopened with its charts drawn; the HTML report offline; notebook 03 run from the
+// Run menu, its live charts growing, then stopped with the toolbar's interrupt button; notebook 02
+// run with its training progress visible, its tables readable and its charts drawn; notebook 04's
+// live win probabilities, then its kernel killed: Lab says so, and the job it started stops.
 // Screenshots go to reports/screenshots/ (npm start's reports/index.html links them).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,7 +24,8 @@ const screenshots = path.join(root, 'reports', SCREENSHOTS_DIR);
 const executedDir = path.join(root, 'reports', 'browser-check');
 // The live run works on a copy beside the notebooks (their imports are relative), never on the
 // committed notebook: Lab autosaves outputs into what it runs. Ignored by git, removed at the end.
-const liveCopy = path.join(root, 'notebooks', 'browser-check-03.ipynb');
+const liveCopy = (notebook: string) => path.join(root, 'notebooks', `browser-check-${notebook}.ipynb`);
+const LIVE_COPIES = ['02', '03', '04'];
 
 const sandbox = notebookSandbox('browser');
 const savedEnv = { ...process.env };
@@ -54,6 +57,53 @@ function plotted(page: Page, id: string): Promise<{ points: number; fingerprint:
   })()`);
 }
 
+/**
+ * Tables as a person reads them at this window size: none wider than its output area (no sideways
+ * scrolling), no text under 12 px. Each table is named by its first header.
+ */
+function tablesReadable(page: Page): Promise<{ tables: number; tooWide: string[]; tooSmall: string[] }> {
+  return page.evaluate(`(() => {
+    const tables = [...document.querySelectorAll('.jp-OutputArea-output table')];
+    const tooWide = [];
+    const tooSmall = [];
+    for (const table of tables) {
+      const name = (table.querySelector('th') || table).innerText.slice(0, 40);
+      const area = table.closest('.jp-OutputArea-output');
+      if (table.getBoundingClientRect().width > area.getBoundingClientRect().width + 1) tooWide.push(name);
+      const size = parseFloat(getComputedStyle(table.querySelector('td, th') || table).fontSize);
+      if (size < 12) tooSmall.push(name + ' (' + size + ' px)');
+    }
+    return { tables: tables.length, tooWide, tooSmall };
+  })()`);
+}
+
+/** What a person should never see: error output, tracebacks, raw JSON dumped as text. */
+async function expectCleanOutputs(page: Page): Promise<void> {
+  expect(await page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').allInnerTexts()).toEqual([]);
+  const outputs = await page.locator('.jp-OutputArea-output').allInnerTexts();
+  expect(outputs.filter((text) => /Traceback|Error:/.test(text))).toEqual([]);
+  expect(outputs.filter((text) => /^\s*[[{]\s*"/.test(text))).toEqual([]);
+}
+
+/** Opens a fresh copy of a notebook in a workspace of its own and presses Run All from the Run menu. */
+async function runAllFromMenu(page: Page, notebook: string): Promise<void> {
+  const committed = fs.readdirSync(path.join(root, 'notebooks')).find((name) => name.startsWith(`${notebook}_`))!;
+  fs.copyFileSync(path.join(root, 'notebooks', committed), liveCopy(notebook));
+  // A workspace of its own: Lab would otherwise reopen the tabs of the pages before.
+  await page.goto(`http://127.0.0.1:${lab.port}/lab/workspaces/live-${notebook}/tree/notebooks/${path.basename(liveCopy(notebook))}?token=${lab.token}`);
+  await page.locator('.jp-Notebook').waitFor({ timeout: 60_000 });
+  await page.locator('.jp-StatusBar-Item', { hasText: 'TypeScript | Idle' }).waitFor({ timeout: 90_000 });
+  await page.locator('.lm-MenuBar-itemLabel', { hasText: /^Run$/ }).click();
+  await page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click();
+  // The first code cell (the parameters) runs at once.
+  await page.locator('.jp-CodeCell .jp-InputPrompt', { hasText: /\[(\*|1)\]/ }).first().waitFor({ timeout: 60_000 });
+}
+
+/** The stdout a notebook's cells printed so far (outputs only: the cells' source holds the same words). */
+async function printed(page: Page): Promise<string> {
+  return (await page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stdout"]').allInnerTexts()).join('\n');
+}
+
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(screenshots, `${name}.png`) });
 }
@@ -79,6 +129,16 @@ beforeAll(async () => {
   // Lab, its kernels and the headless run share the sandbox: a private home (pid files, Jupyter
   // state, notebook signatures), free Kafka ports, outputs in a scratch folder, synthetic data.
   Object.assign(process.env, await sandbox.env());
+  // Notebook 02 trains a small synthetic model quickly; notebook 04 then scores with it.
+  Object.assign(process.env, {
+    LWP_SOURCE: 'synthetic',
+    LWP_SYNTHETIC_MATCHES: '40',
+    LWP_NUM_TREES: '20',
+    LWP_BOOTSTRAP_SAMPLES: '10',
+    LWP_MODEL_DIR: path.join(sandbox.work, 'model'),
+    LWP_SYNTHETIC_TRAINING_MATCHES: '24',
+    LWP_RATE: '400',
+  });
   lab = await startLab({ port: await freePort(), startupTimeoutMs: 90_000 });
   browser = await launchChromium();
 }, 180_000);
@@ -86,8 +146,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await stopLab();
-  fs.rmSync(liveCopy, { force: true });
-  fs.rmSync(path.join(root, 'notebooks', '.ipynb_checkpoints', `${path.basename(liveCopy, '.ipynb')}-checkpoint.ipynb`), { force: true });
+  for (const notebook of LIVE_COPIES) {
+    fs.rmSync(liveCopy(notebook), { force: true });
+    fs.rmSync(path.join(root, 'notebooks', '.ipynb_checkpoints', `${path.basename(liveCopy(notebook), '.ipynb')}-checkpoint.ipynb`), { force: true });
+  }
   fs.rmSync(executedDir, { recursive: true, force: true });
   await sandbox.cleanup();
   for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
@@ -145,17 +207,8 @@ describe('Jupyter Lab in a browser', () => {
   }, 420_000);
 
   it('runs notebook 03 from the Run menu with live charts redrawn on the match clock of one replay, and the toolbar interrupt stops the producer and the streaming job', async () => {
-    fs.copyFileSync(path.join(root, 'notebooks', '03_Streaming_Estadisticas.ipynb'), liveCopy);
     await withPage('live-03', async (page) => {
-      // A workspace of its own: Lab would otherwise reopen the tabs of the pages before.
-      await page.goto(`http://127.0.0.1:${lab.port}/lab/workspaces/live/tree/notebooks/${path.basename(liveCopy)}?token=${lab.token}`);
-      await page.locator('.jp-Notebook').waitFor({ timeout: 60_000 });
-      await page.locator('.jp-StatusBar-Item', { hasText: 'TypeScript | Idle' }).waitFor({ timeout: 90_000 });
-
-      await page.locator('.lm-MenuBar-itemLabel', { hasText: /^Run$/ }).click();
-      await page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click();
-      // The first code cell (the parameters) runs at once.
-      await page.locator('.jp-CodeCell .jp-InputPrompt', { hasText: /\[(\*|1)\]/ }).first().waitFor({ timeout: 60_000 });
+      await runAllFromMenu(page, '03');
 
       // Interactive runs watch until interrupted: the charts are redrawn while the replay runs.
       await expect.poll(async () => (await plotted(page, 'passes-live')).points, { timeout: 240_000, interval: 2_000 }).toBeGreaterThan(0);
@@ -174,21 +227,76 @@ describe('Jupyter Lab in a browser', () => {
       expect(job()).not.toEqual([]);
 
       await page.locator('jp-button[data-command="notebook:interrupt-kernel"]:visible').click();
-      // The kernel survives the interrupt; the watch ends, the producer and the job stop (the cell
-      // prints how). Outputs only: the cells' source holds the same words.
-      const printed = async () => (await page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stdout"]').allInnerTexts()).join('\n');
-      await expect.poll(printed, { timeout: 180_000, interval: 2_000 }).toMatch(/stopped by interrupted; producer: [\d,]+ events; job: \w+/);
+      // The kernel survives the interrupt; the watch ends, the producer and the job stop (the cell prints how).
+      await expect.poll(() => printed(page), { timeout: 180_000, interval: 2_000 }).toMatch(/stopped by interrupted; producer: [\d,]+ events; job: \w+/);
       await expect.poll(() => job().map((p) => p.args), { timeout: 60_000, interval: 1_000 }).toEqual([]);
       expect(await page.locator('.jp-Dialog').count()).toBe(0); // no "kernel died" dialog
       await expect.poll(() => page.locator('.jp-StatusBar-Item', { hasText: 'TypeScript |' }).first().innerText()).toMatch(/Idle/);
 
       // The run folder is complete: every batch file renamed into place, and readable.
-      const outputDir = /outputs in (\S+match-stats-\S+)/.exec(await printed())![1]!;
+      const outputDir = /outputs in (\S+match-stats-\S+)/.exec(await printed(page))![1]!;
       const statsFiles = fs.readdirSync(path.join(outputDir, 'stats'));
       expect(statsFiles.length).toBeGreaterThan(0);
       expect(statsFiles.filter((name) => !/^batch-\d+\.arrow$/.test(name))).toEqual([]);
       expect(readMatchStats(outputDir).length).toBeGreaterThan(0);
       await shot(page, 'lab-live-03-stopped');
+    });
+  }, 600_000);
+
+  it('runs notebook 02 from the Run menu: training progress shows while the training cell runs, then readable tables and every chart drawn', async () => {
+    await withPage('run-02', async (page) => {
+      await runAllFromMenu(page, '02');
+      // Progress during the long cell: the Spark tasks of the training job, while the cell still runs.
+      const progress = page.locator('.pitchstream-progress');
+      await expect.poll(async () => ((await progress.count()) > 0 ? progress.first().innerText() : ''), { timeout: 240_000, interval: 500 }).toMatch(/train_lwp \(local\[2\]\): \d+% · \d+\/\d+ tasks/);
+      await progress.first().scrollIntoViewIfNeeded();
+      await shot(page, 'lab-run-02-training');
+      // The last cell prints where the model is: the whole notebook ran.
+      await expect.poll(() => printed(page), { timeout: 420_000, interval: 2_000 }).toMatch(/model: \S+\ntables: /);
+      expect(await progress.first().innerText()).toMatch(/train_lwp: done/);
+      const charts = await chartsDrawn(page);
+      expect(charts.charts).toBeGreaterThanOrEqual(5);
+      expect(charts.drawn).toBe(charts.charts);
+      // Every chart has a title and names its data (SYNTHETIC here).
+      expect(await page.locator('.pitchstream-chart .gtitle').count()).toBe(charts.charts);
+      for (const chart of await page.locator('.pitchstream-chart').allInnerTexts()) expect(chart).toMatch(/SYNTHETIC|StatsBomb/);
+      const tables = await tablesReadable(page);
+      expect(tables.tables).toBeGreaterThanOrEqual(3);
+      expect(tables).toMatchObject({ tooWide: [], tooSmall: [] });
+      await expectCleanOutputs(page);
+      await page.locator('#lwp-calibration').scrollIntoViewIfNeeded();
+      await shot(page, 'lab-run-02-calibration');
+    });
+  }, 600_000);
+
+  it('runs notebook 04 from the Run menu with live win probabilities and the current-matches table; a kernel killed mid-run is reported by Lab and its job stops', async () => {
+    await withPage('live-04', async (page) => {
+      await runAllFromMenu(page, '04');
+      await expect.poll(async () => (await plotted(page, 'lwp-live')).points, { timeout: 300_000, interval: 2_000 }).toBeGreaterThan(0);
+      const first = await plotted(page, 'lwp-live');
+      await expect.poll(async () => (await plotted(page, 'lwp-live')).fingerprint, { timeout: 60_000, interval: 2_000 }).not.toBe(first.fingerprint);
+      const table = page.locator('h4', { hasText: /^Current matches/ });
+      await table.scrollIntoViewIfNeeded();
+      expect(await page.locator('.jp-OutputArea-output', { has: table }).locator('tbody tr').count()).toBeGreaterThanOrEqual(1);
+      expect(await tablesReadable(page)).toMatchObject({ tooWide: [], tooSmall: [] });
+      await expectCleanOutputs(page);
+      await page.locator('#lwp-live').scrollIntoViewIfNeeded();
+      await shot(page, 'lab-live-04');
+
+      // The kernel dies (kill -9, as the out-of-memory killer would): the job names its owner, the kernel.
+      const job = () => processesMatching(/stream_lwp\.py/).filter((p) => p.args.includes(process.env.PITCHSTREAM_OUTPUTS!));
+      const [running] = job();
+      expect(running).toBeDefined();
+      const owner = Number(/PITCHSTREAM_OWNER_PID=(\d+)/.exec(fs.readFileSync(`/proc/${running!.pid}/environ`, 'utf8').replaceAll('\0', '\n'))![1]);
+      expect(processesMatching(/tslab/).map((p) => p.pid)).toContain(owner);
+      process.kill(owner, 'SIGKILL');
+      // Lab tells the person, and restarts the kernel.
+      await page.locator('.jp-Dialog', { hasText: /died/ }).waitFor({ timeout: 60_000 });
+      await shot(page, 'lab-live-04-kernel-died');
+      // The job notices that its owner is gone and stops; the producer died with the kernel.
+      await expect.poll(() => job().map((p) => p.args), { timeout: 90_000, interval: 1_000 }).toEqual([]);
+      // Its stop file says why (its log went through the kernel).
+      expect(fs.readFileSync(/--stop-file (\S+)/.exec(running!.args)![1]!, 'utf8')).toMatch(/the process that submitted this job \(pid \d+\) is gone: stopping/);
     });
   }, 600_000);
 });

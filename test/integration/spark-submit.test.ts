@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../lib/config';
+import { execa } from 'execa';
+import { loadConfig, projectRoot } from '../../lib/config';
 import { isPitchstreamError, type PitchstreamError } from '../../lib/errors';
 import { groupAlive } from '../../lib/spark/process-group';
 import { submitJob } from '../../lib/spark/submit-job';
@@ -65,6 +66,25 @@ describe('submitJob', () => {
     expect(result).toMatchObject({ outcome: 'stopped', exitCode: 0 });
     expect(groupAlive(job.pid)).toBe(false);
   });
+
+  it('stops a job whose owner is killed with SIGKILL (a notebook kernel that dies): the job leads its own process group, which that death does not reach', async () => {
+    // The owner: another Node process that submits the job and then waits (as a kernel would).
+    const spark = path.join(projectRoot(), 'dist', 'lib', 'spark');
+    const script = `require(${JSON.stringify(spark)}).submitJob({ file: ${JSON.stringify(fixture('run_until_stopped').file)} }, [], { timeoutMs: 300000 })
+      .then(async (job) => { await job.appId; console.log(JSON.stringify({ pid: job.pid, log: job.logPath })); setInterval(() => undefined, 1000); });`;
+    const owner = execa(process.execPath, ['-e', script], { cwd: projectRoot(), env: { SPARK_MASTER: 'local[2]' }, reject: false });
+    const started = await new Promise<{ pid: number; log: string }>((resolve, reject) => {
+      owner.stdout!.on('data', (chunk: Buffer) => resolve(JSON.parse(chunk.toString()) as { pid: number; log: string }));
+      void owner.then((result) => reject(new Error(`the owner ended before its job started: ${result.stderr}`)));
+    });
+    expect(groupAlive(started.pid)).toBe(true);
+    owner.kill('SIGKILL');
+    await owner;
+    // The job notices within its stop poll, stops its query and ends.
+    await expect.poll(() => groupAlive(started.pid), { timeout: 60_000, interval: 500 }).toBe(false);
+    // Its log went through the owner: the stop file beside it keeps the reason.
+    expect(fs.readFileSync(path.join(path.dirname(started.log), 'stop'), 'utf8')).toMatch(/the process that submitted this job \(pid \d+\) is gone: stopping/);
+  }, 180_000);
 
   it('kills a job that runs past its timeout and rejects with JOB_TIMEOUT', async () => {
     const job = await submitJob(fixture('run_until_stopped'), [], { config, timeoutMs: 4_000 });

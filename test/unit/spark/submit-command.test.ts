@@ -46,6 +46,10 @@ describe('buildSubmitCommand', () => {
     });
   });
 
+  it('names the owner process to the job when one is given (the job stops when it is gone)', () => {
+    expect(buildSubmitCommand({ ...input, ownerPid: 4242 }).env.PITCHSTREAM_OWNER_PID).toBe('4242');
+  });
+
   it('leaves the bind address to Spark for a remote cluster', () => {
     expect(buildSubmitCommand({ ...input, master: 'spark://spark.example.org:7077' }).env.SPARK_LOCAL_IP).toBeUndefined();
   });
