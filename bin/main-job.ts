@@ -17,11 +17,18 @@ export const MAIN_NOTEBOOKS = [
   '04_Streaming_Inferencia_LWP.ipynb',
 ] as const;
 
-/** Short runs for the main job; a notebook's own defaults apply to everything not named here. */
+/**
+ * Short runs for the main job; a notebook's own defaults apply to everything not named here, and a
+ * parameter set in the caller's environment wins (STREAM_DURATION_S=120 npm start).
+ */
 const SHORT_PARAMETERS: Record<string, string> = {
   STREAM_DURATION_S: '45',
   LWP_DURATION_S: '45',
 };
+
+function unlessSet(parameters: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(parameters).filter(([name]) => process.env[name] === undefined));
+}
 
 function say(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -69,7 +76,7 @@ export async function runMainJob(config: Config, options: MainJobOptions): Promi
       root: config.root,
       notebooks,
       outDir,
-      env: { ...SHORT_PARAMETERS, ...(options.cluster ? { LWP_MASTER: endpoints.sparkMaster } : {}) },
+      env: { ...unlessSet(SHORT_PARAMETERS), ...(options.cluster ? { LWP_MASTER: endpoints.sparkMaster } : {}) },
       dataNote: note,
       onProgress: say,
       signal: stop.signal,

@@ -94,7 +94,7 @@ def main(argv: Sequence[str]) -> None:
         os.makedirs(folder, exist_ok=True)
     schema = event_schema(args.schema)
     session_args = argparse.Namespace(**{**vars(args), "stop_file": None})
-    with job_session(session_args) as job:
+    with job_session(session_args, stop_request_file=args.stop_file) as job:
         spark = job.spark
         spark.streams.addListener(ProgressFileListener(folders["progress"]))
         configure_parsing_session(spark)

@@ -99,7 +99,7 @@ def main(argv: Sequence[str]) -> None:
     schema = event_schema(args.schema)
     # The stop file is ours (graceful stop between batches), not the runtime's immediate one.
     session_args = argparse.Namespace(**{**vars(args), "stop_file": None})
-    with job_session(session_args) as job:
+    with job_session(session_args, stop_request_file=args.stop_file) as job:
         spark = job.spark
         # The job's own semantics, not a tuning: in update mode a batch without new records only
         # evicts expired windows from the state and outputs nothing, yet it costs a whole batch

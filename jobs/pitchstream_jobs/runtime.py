@@ -43,13 +43,20 @@ def owner_pid_from_environment() -> Optional[int]:
 
 
 def process_alive(pid: int) -> bool:
+    """False once pid has exited, including while it waits as a zombie for its parent to reap it."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True  # alive, owned by another user
-    return True
+    # A killed kernel stays a zombie until Jupyter reaps it, seconds later: it answers signal 0.
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+            state = handle.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True  # no /proc (not Linux): signal 0 is all there is
+    return state not in ("Z", "X")
 
 
 class JobArgumentError(Exception):
@@ -72,12 +79,15 @@ class JobArgumentParser(argparse.ArgumentParser):
 class JobContext:
     """The running job: its SparkSession and the stop request made through the stop file."""
 
-    def __init__(self, spark: SparkSession, stop_file: Optional[str], owner_pid: Optional[int] = None) -> None:
+    def __init__(self, spark: SparkSession, stop_file: Optional[str], owner_pid: Optional[int] = None, stop_request_file: Optional[str] = None) -> None:
         self.spark = spark
         self.stop_requested = threading.Event()
         self.owner_gone = False
         self._stop_file = stop_file
         self._owner_pid = owner_pid
+        # Where a stop is requested when the owner is gone: the stop file the job honours (its own
+        # graceful stop, e.g. query_control.run_queries), which may not be the one watched here.
+        self._stop_request_file = stop_request_file or stop_file
         self._closed = threading.Event()
         self._watcher: Optional[threading.Thread] = None
 
@@ -108,17 +118,21 @@ class JobContext:
         # Streams end as on a stop request; a batch job's running Spark jobs are cancelled, so that
         # its action fails and the job exits instead of computing for nobody.
         self.owner_gone = True
-        self.stop_requested.set()
-        self.spark.sparkContext.cancelAllJobs()
         reason = f"the process that submitted this job (pid {self._owner_pid}) is gone: stopping"
-        # The driver log went through the owner (a closed pipe now): the stop file keeps the reason.
-        if self._stop_file:
-            with open(self._stop_file, "w", encoding="utf-8") as handle:
+        # The request goes where the job looks for one; the file keeps the reason, as the driver log
+        # went through the owner (a closed pipe now).
+        if self._stop_request_file:
+            with open(self._stop_request_file, "w", encoding="utf-8") as handle:
                 handle.write(reason + "\n")
+        else:
+            self.stop_requested.set()
         try:
             print(f"pitchstream: {reason}", file=sys.stderr, flush=True)
         except OSError:
             pass
+        # A batch job would compute on for nobody: cancel its Spark jobs. Streams stop between batches.
+        if not self.spark.streams.active:
+            self.spark.sparkContext.cancelAllJobs()
 
     def await_query(self, query: StreamingQuery, poll_seconds: float = 1.0) -> None:
         """Blocks until the query ends (stop file or failure); re-raises the query's error."""
@@ -146,10 +160,14 @@ def print_app_line(spark: SparkSession) -> None:
 
 
 @contextmanager
-def job_session(args: argparse.Namespace) -> Iterator[JobContext]:
-    """Starts the SparkSession that spark-submit configured, reports it, stops it at the end."""
+def job_session(args: argparse.Namespace, stop_request_file: Optional[str] = None) -> Iterator[JobContext]:
+    """Starts the SparkSession that spark-submit configured, reports it, stops it at the end.
+
+    stop_request_file: the stop file a job watches itself (streams stop between batches there), for
+    the owner watch to request the stop through; default: args.stop_file, watched here.
+    """
     spark = SparkSession.builder.getOrCreate()
-    job = JobContext(spark, args.stop_file, owner_pid_from_environment())
+    job = JobContext(spark, args.stop_file, owner_pid_from_environment(), stop_request_file)
     try:
         print_app_line(spark)
         job.start_stop_watcher()

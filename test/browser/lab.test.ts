@@ -80,7 +80,12 @@ function tablesReadable(page: Page): Promise<{ tables: number; tooWide: string[]
 /** What a person should never see: error output, tracebacks, raw JSON dumped as text. */
 async function expectCleanOutputs(page: Page): Promise<void> {
   expect(await page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').allInnerTexts()).toEqual([]);
-  const outputs = await page.locator('.jp-OutputArea-output').allInnerTexts();
+  // The text of each output without its scripts and styles (the Plotly library is an output's script).
+  const outputs: string[] = await page.evaluate(`[...document.querySelectorAll('.jp-OutputArea-output')].map((output) => {
+    const copy = output.cloneNode(true);
+    copy.querySelectorAll('script, style').forEach((element) => element.remove());
+    return copy.textContent;
+  })`);
   expect(outputs.filter((text) => /Traceback|Error:/.test(text))).toEqual([]);
   expect(outputs.filter((text) => /^\s*[[{]\s*"/.test(text))).toEqual([]);
 }
@@ -102,6 +107,17 @@ async function runAllFromMenu(page: Page, notebook: string): Promise<void> {
 /** The stdout a notebook's cells printed so far (outputs only: the cells' source holds the same words). */
 async function printed(page: Page): Promise<string> {
   return (await page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stdout"]').allInnerTexts()).join('\n');
+}
+
+/**
+ * Scrolls an element to the middle of the notebook. Playwright's own scrolling waits for the element
+ * to hold still, which a notebook that lays out its cells lazily may never do while it scrolls.
+ */
+async function scrollToMiddle(page: Page, selector: string, startingWith = ''): Promise<void> {
+  await page.evaluate(`[...document.querySelectorAll(${JSON.stringify(selector)})]
+    .find((element) => element.textContent.startsWith(${JSON.stringify(startingWith)}))
+    .scrollIntoView({ block: 'center' })`);
+  await page.waitForTimeout(500);
 }
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -212,7 +228,7 @@ describe('Jupyter Lab in a browser', () => {
 
       // Interactive runs watch until interrupted: the charts are redrawn while the replay runs.
       await expect.poll(async () => (await plotted(page, 'passes-live')).points, { timeout: 240_000, interval: 2_000 }).toBeGreaterThan(0);
-      await page.locator('#passes-live').scrollIntoViewIfNeeded();
+      await scrollToMiddle(page, '#passes-live');
       const first = { passes: await plotted(page, 'passes-live'), possession: await plotted(page, 'possession-live') };
       await shot(page, 'lab-live-03-a');
       await expect.poll(async () => (await plotted(page, 'passes-live')).fingerprint, { timeout: 60_000, interval: 2_000 }).not.toBe(first.passes.fingerprint);
@@ -247,13 +263,19 @@ describe('Jupyter Lab in a browser', () => {
     await withPage('run-02', async (page) => {
       await runAllFromMenu(page, '02');
       // Progress during the long cell: the Spark tasks of the training job, while the cell still runs.
-      const progress = page.locator('.pitchstream-progress');
-      await expect.poll(async () => ((await progress.count()) > 0 ? progress.first().innerText() : ''), { timeout: 240_000, interval: 500 }).toMatch(/train_lwp \(local\[2\]\): \d+% · \d+\/\d+ tasks/);
-      await progress.first().scrollIntoViewIfNeeded();
+      // The bar is redrawn every second (a new element each time): found, scrolled to and read in one step.
+      const progressText = (): Promise<string> =>
+        page.evaluate(`(() => {
+          const bar = document.querySelector('.pitchstream-progress');
+          if (!bar) return '';
+          bar.scrollIntoView({ block: 'center' });
+          return bar.innerText;
+        })()`);
+      await expect.poll(progressText, { timeout: 240_000, interval: 500 }).toMatch(/train_lwp \(local\[2\]\): \d+% · \d+\/\d+ tasks/);
       await shot(page, 'lab-run-02-training');
       // The last cell prints where the model is: the whole notebook ran.
       await expect.poll(() => printed(page), { timeout: 420_000, interval: 2_000 }).toMatch(/model: \S+\ntables: /);
-      expect(await progress.first().innerText()).toMatch(/train_lwp: done/);
+      expect(await progressText()).toMatch(/train_lwp: done/);
       const charts = await chartsDrawn(page);
       expect(charts.charts).toBeGreaterThanOrEqual(5);
       expect(charts.drawn).toBe(charts.charts);
@@ -264,30 +286,42 @@ describe('Jupyter Lab in a browser', () => {
       expect(tables.tables).toBeGreaterThanOrEqual(3);
       expect(tables).toMatchObject({ tooWide: [], tooSmall: [] });
       await expectCleanOutputs(page);
-      await page.locator('#lwp-calibration').scrollIntoViewIfNeeded();
+      await scrollToMiddle(page, '#lwp-calibration');
       await shot(page, 'lab-run-02-calibration');
     });
   }, 600_000);
 
-  it('runs notebook 04 from the Run menu with live win probabilities and the current-matches table; a kernel killed mid-run is reported by Lab and its job stops', async () => {
+  it('runs notebook 04 from the Run menu with live win probabilities and the current-matches table, stops it with the interrupt button, and run again a kernel killed mid-run: Lab says so and the job stops by itself', async () => {
     await withPage('live-04', async (page) => {
+      const job = () => processesMatching(/stream_lwp\.py/).filter((p) => p.args.includes(process.env.PITCHSTREAM_OUTPUTS!));
+      const charted = async () => (await plotted(page, 'lwp-live')).points;
       await runAllFromMenu(page, '04');
-      await expect.poll(async () => (await plotted(page, 'lwp-live')).points, { timeout: 300_000, interval: 2_000 }).toBeGreaterThan(0);
+      await expect.poll(charted, { timeout: 300_000, interval: 2_000 }).toBeGreaterThan(0);
       const first = await plotted(page, 'lwp-live');
       await expect.poll(async () => (await plotted(page, 'lwp-live')).fingerprint, { timeout: 60_000, interval: 2_000 }).not.toBe(first.fingerprint);
+      await scrollToMiddle(page, 'h4', 'Current matches');
       const table = page.locator('h4', { hasText: /^Current matches/ });
-      await table.scrollIntoViewIfNeeded();
       expect(await page.locator('.jp-OutputArea-output', { has: table }).locator('tbody tr').count()).toBeGreaterThanOrEqual(1);
       expect(await tablesReadable(page)).toMatchObject({ tooWide: [], tooSmall: [] });
       await expectCleanOutputs(page);
-      await page.locator('#lwp-live').scrollIntoViewIfNeeded();
+      await scrollToMiddle(page, '#lwp-live');
       await shot(page, 'lab-live-04');
 
-      // The kernel dies (kill -9, as the out-of-memory killer would): the job names its owner, the kernel.
-      const job = () => processesMatching(/stream_lwp\.py/).filter((p) => p.args.includes(process.env.PITCHSTREAM_OUTPUTS!));
-      const [running] = job();
-      expect(running).toBeDefined();
-      const owner = Number(/PITCHSTREAM_OWNER_PID=(\d+)/.exec(fs.readFileSync(`/proc/${running!.pid}/environ`, 'utf8').replaceAll('\0', '\n'))![1]);
+      // The interrupt stops the producer and the job, as in notebook 03.
+      expect(job()).not.toEqual([]);
+      await page.locator('jp-button[data-command="notebook:interrupt-kernel"]:visible').click();
+      await expect.poll(() => printed(page), { timeout: 180_000, interval: 2_000 }).toMatch(/stopped by interrupted; producer: [\d,]+ events; job: \w+/);
+      await expect.poll(() => job().map((p) => p.args), { timeout: 60_000, interval: 1_000 }).toEqual([]);
+
+      // Run All again, then the kernel dies (kill -9, as the out-of-memory killer would). The job
+      // names its owner, the kernel.
+      await page.locator('.lm-MenuBar-itemLabel', { hasText: /^Run$/ }).click();
+      await page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click();
+      await expect.poll(() => job().length, { timeout: 240_000, interval: 1_000 }).toBeGreaterThan(0);
+      // Running, not starting: the cell that started it (its output cleared when it ran again) printed the job's id.
+      await expect.poll(() => printed(page), { timeout: 240_000, interval: 1_000 }).toMatch(/job local-\S+, Spark UI/);
+      const running = job()[0]!;
+      const owner = Number(/PITCHSTREAM_OWNER_PID=(\d+)/.exec(fs.readFileSync(`/proc/${running.pid}/environ`, 'utf8').replaceAll('\0', '\n'))![1]);
       expect(processesMatching(/tslab/).map((p) => p.pid)).toContain(owner);
       process.kill(owner, 'SIGKILL');
       // Lab tells the person, and restarts the kernel.
@@ -296,7 +330,7 @@ describe('Jupyter Lab in a browser', () => {
       // The job notices that its owner is gone and stops; the producer died with the kernel.
       await expect.poll(() => job().map((p) => p.args), { timeout: 90_000, interval: 1_000 }).toEqual([]);
       // Its stop file says why (its log went through the kernel).
-      expect(fs.readFileSync(/--stop-file (\S+)/.exec(running!.args)![1]!, 'utf8')).toMatch(/the process that submitted this job \(pid \d+\) is gone: stopping/);
+      expect(fs.readFileSync(/--stop-file (\S+)/.exec(running.args)![1]!, 'utf8')).toMatch(/the process that submitted this job \(pid \d+\) is gone: stopping/);
     });
-  }, 600_000);
+  }, 720_000);
 });

@@ -45,10 +45,14 @@ export function notebookSandbox(label: string): NotebookSandbox {
   };
 }
 
-/** Notebooks are committed as documents, not as results: tslab kernel, no outputs, a parameters cell. */
+/** Notebooks are committed as documents, not as results: tslab kernel, no outputs, a parameters cell, cell ids. */
 export function expectCommittedWithoutOutputs(notebook: string): void {
   const document = JSON.parse(fs.readFileSync(notebook, 'utf8')) as NotebookDocument;
   expect(document.metadata.kernelspec).toEqual({ name: 'tslab', display_name: 'TypeScript', language: 'typescript' });
   expect(document.cells.flatMap((cell) => cell.outputs ?? [])).toEqual([]);
   expect(document.cells.some((cell) => cell.metadata.tags?.includes('parameters'))).toBe(true);
+  // nbformat 4.5: every cell has an id of its own (Lab warns, and future nbformat fails, without).
+  const ids = document.cells.map((cell) => (cell as { id?: string }).id);
+  expect(ids.filter((id) => typeof id !== 'string' || id === '')).toEqual([]);
+  expect(new Set(ids).size).toBe(ids.length);
 }

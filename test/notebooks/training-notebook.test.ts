@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../lib/config';
-import { executeNotebook, type NotebookDocument } from '../../lib/jupyter';
+import { executeNotebook } from '../../lib/jupyter';
+import { expectCommittedWithoutOutputs } from '../helpers/notebook-sandbox';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pitchstream-lwp-notebook-'));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -12,12 +13,7 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 describe('notebooks/02_Entrenamiento_Modelo_LWP.ipynb', () => {
   const notebook = path.join(projectRoot(), 'notebooks', '02_Entrenamiento_Modelo_LWP.ipynb');
 
-  it('is committed without outputs, on the tslab kernel, with a parameters cell', () => {
-    const document = JSON.parse(fs.readFileSync(notebook, 'utf8')) as NotebookDocument;
-    expect(document.metadata.kernelspec).toEqual({ name: 'tslab', display_name: 'TypeScript', language: 'typescript' });
-    expect(document.cells.flatMap((cell) => cell.outputs ?? [])).toEqual([]);
-    expect(document.cells.some((cell) => (cell.metadata.tags ?? []).includes('parameters'))).toBe(true);
-  });
+  it('is committed without outputs, on the tslab kernel, with a parameters cell', () => expectCommittedWithoutOutputs(notebook));
 
   it('trains on synthetic data headless and shows the metrics table, labelled SYNTHETIC, and at least three charts', async () => {
     // An executors study as bench:train writes it (figures made up for this test, not measured).
