@@ -8,7 +8,6 @@ import { loadConfig, type Config } from '../lib/config';
 import { isPitchstreamError, PitchstreamError } from '../lib/errors';
 import { startSparkStandalone, stopSparkStandalone, sparkStandaloneStatus } from '../lib/stack';
 import {
-  mergeScalingRows,
   newRunName,
   prepareTrainingEvents,
   runClusterScalingStudy,
@@ -23,6 +22,7 @@ import {
   type ScalingRow,
   type StudyRecord,
   type TrainingSource,
+  withExecutorsStudy,
 } from '../lib/training';
 
 const USAGE = `usage: npm run bench:train -- [--competition 11] [--masters local[1],local[2]] [--cluster] [--no-study] [--calibration none|logistic] [--out reports/bench-train.json]
@@ -208,11 +208,7 @@ function parseExecutors(flag: string): number[] {
 /** Writes a study's rows and record into the report, keeping its other keys and the other clusters' rows. */
 function writeStudy(out: string, cluster: ScalingCluster, rows: readonly ScalingRow[], record: StudyRecord): void {
   for (const row of rows) say(`${cluster}, executors ${row.executors}: ${row.seconds.toFixed(1)} s, speed-up ${row.speedup.toFixed(2)}, efficiency ${row.efficiency.toFixed(2)}`);
-  const earlier = previousReport(out) as ExecutorsStudyReport & Record<string, unknown>;
-  const { executors_study_method: legacyMethod, executors_study_at: legacyAt, ...kept } = earlier;
-  const earlierRows = (earlier.executors_study ?? []).map((row) => ({ ...row, cluster: row.cluster ?? 'local standalone' }));
-  const methods = { ...(legacyMethod === undefined ? {} : { 'local standalone': { method: legacyMethod, at: legacyAt ?? '' } }), ...earlier.executors_study_methods, [cluster]: record };
-  const report = { ...kept, executors_study: mergeScalingRows(earlierRows, rows), executors_study_methods: methods };
+  const report = withExecutorsStudy(previousReport(out), cluster, rows, record);
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
   say(`wrote the ${cluster} rows of executors_study into ${out}`);

@@ -31,4 +31,4 @@ export {
 export { mergeScalingRows, runClusterScalingStudy, runExecutorsStudy, SCALING_CLUSTERS, scalingRows, type ClusterScalingOptions, type ScalingCluster, type ExecutorsStudyOptions, type ExecutorsStudyRow, type ScalingRow } from './executors-study';
 export { processGroupRssBytes, samplePeakRss, type PeakSampler } from './process-memory';
 export { composeWorkersFor, runComposeScalingStudy, type ComposeScalingOptions } from './compose-study';
-export { executorsStudyFigure, readExecutorsStudy, type ExecutorsStudy, type ExecutorsStudyReport, type StudyRecord } from './scaling-view';
+export { executorsStudyFigure, readExecutorsStudy, withExecutorsStudy, type ExecutorsStudy, type ExecutorsStudyReport, type StudyRecord } from './scaling-view';

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Figure } from '../charts/plotly-html';
-import { SCALING_CLUSTERS, type ScalingCluster, type ScalingRow } from './executors-study';
+import { mergeScalingRows, SCALING_CLUSTERS, type ScalingCluster, type ScalingRow } from './executors-study';
 
 /** How each cluster's study was run and when (keyed by cluster). */
 export interface StudyRecord {
@@ -29,16 +29,36 @@ export interface ExecutorsStudyReport {
   executors_study_at?: string;
 }
 
+/** A report's rows and records, the layout before clusters were labelled read as the local standalone study's. */
+function studyOf(report: ExecutorsStudyReport): { rows: ScalingRow[]; methods: Partial<Record<ScalingCluster, StudyRecord>> } {
+  const rows = (report.executors_study ?? []).map((row) => ({ ...row, cluster: row.cluster ?? 'local standalone' }));
+  const methods = { ...report.executors_study_methods };
+  if (report.executors_study_method !== undefined && methods['local standalone'] === undefined)
+    methods['local standalone'] = { method: report.executors_study_method, at: report.executors_study_at ?? '' };
+  return { rows, methods };
+}
+
+/**
+ * The report with a fresh study of one cluster: its rows replace that cluster's, the other
+ * cluster's rows and every other key are kept, and the record goes under executors_study_methods.
+ */
+export function withExecutorsStudy<T extends ExecutorsStudyReport>(
+  report: T,
+  cluster: ScalingCluster,
+  rows: readonly ScalingRow[],
+  record: StudyRecord,
+): Omit<T, keyof ExecutorsStudyReport> & { executors_study: ScalingRow[]; executors_study_methods: Partial<Record<ScalingCluster, StudyRecord>> } {
+  const earlier = studyOf(report);
+  const { executors_study: _rows, executors_study_methods: _methods, executors_study_method: _method, executors_study_at: _at, ...kept } = report;
+  return { ...kept, executors_study: mergeScalingRows(earlier.rows, rows), executors_study_methods: { ...earlier.methods, [cluster]: record } };
+}
+
 /** The studies of a bench:train report (a path relative to root); undefined when none was measured here. */
 export function readExecutorsStudy(root: string, reportFile: string = path.join('reports', 'bench-train.json')): ExecutorsStudy | undefined {
   const file = path.resolve(root, reportFile);
   if (!fs.existsSync(file)) return undefined;
-  const report = JSON.parse(fs.readFileSync(file, 'utf8')) as ExecutorsStudyReport;
-  if (!Array.isArray(report.executors_study) || report.executors_study.length === 0) return undefined;
-  const rows = report.executors_study.map((row) => ({ ...row, cluster: row.cluster ?? 'local standalone' }));
-  const methods = { ...report.executors_study_methods };
-  if (report.executors_study_method !== undefined && methods['local standalone'] === undefined)
-    methods['local standalone'] = { method: report.executors_study_method, at: report.executors_study_at ?? '' };
+  const { rows, methods } = studyOf(JSON.parse(fs.readFileSync(file, 'utf8')) as ExecutorsStudyReport);
+  if (rows.length === 0) return undefined;
   const clusters = SCALING_CLUSTERS.filter((cluster) => rows.some((row) => row.cluster === cluster));
   return { rows: clusters.flatMap((cluster) => rows.filter((row) => row.cluster === cluster)), clusters, methods, file };
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { executorsStudyFigure, readExecutorsStudy, scalingRows, type ScalingCluster } from '../../../lib/training';
+import { executorsStudyFigure, readExecutorsStudy, scalingRows, withExecutorsStudy, type ScalingCluster } from '../../../lib/training';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pitchstream-scaling-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -47,5 +47,31 @@ describe('readExecutorsStudy', () => {
     ]);
     expect(figure.data[3]!.y).toEqual([1, 1.333, 1.25]);
     expect(figure.data[4]!.y).toEqual([1, 2, 3]);
+  });
+});
+
+describe('withExecutorsStudy', () => {
+  it('adds a compose study to a report of the old layout: the local rows and record kept, other keys kept, the old keys gone', () => {
+    const local = scalingRows(measured('local standalone', [100, 70])).map(({ cluster: _c, ...rest }) => rest);
+    const compose = scalingRows(measured('compose', [200, 150]));
+    const report = withExecutorsStudy({ total_s: 116, executors_study: local, executors_study_method: 'm', executors_study_at: 't' }, 'compose', compose, { method: 'c', at: 'u' });
+    expect(report).not.toHaveProperty('executors_study_method');
+    expect(report).not.toHaveProperty('executors_study_at');
+    expect(report.total_s).toBe(116);
+    expect(report.executors_study.map((row) => [row.cluster, row.executors])).toEqual([
+      ['local standalone', 1],
+      ['local standalone', 2],
+      ['compose', 1],
+      ['compose', 2],
+    ]);
+    expect(report.executors_study_methods).toEqual({ 'local standalone': { method: 'm', at: 't' }, compose: { method: 'c', at: 'u' } });
+    // A new local study replaces the local rows only.
+    const again = withExecutorsStudy(report, 'local standalone', scalingRows(measured('local standalone', [90])), { method: 'm2', at: 't2' });
+    expect(again.executors_study.map((row) => [row.cluster, row.seconds])).toEqual([
+      ['compose', 200],
+      ['compose', 150],
+      ['local standalone', 90],
+    ]);
+    expect(again.executors_study_methods['local standalone']).toEqual({ method: 'm2', at: 't2' });
   });
 });
