@@ -4,9 +4,13 @@ import crypto from 'node:crypto';
 import { CompressionTypes, Kafka, Partitioners, logLevel, type Admin, type Message, type Producer } from 'kafkajs';
 import { PitchstreamError } from '../errors';
 import { partitionForKey } from './partitions';
+import { createPlatformaticProducer } from './platformatic-producer';
 import { createWireProducer, KafkaProtocolError, type BrokerAddress, type TopicLayout, type WireBatch } from './wire-producer';
 
 export type Compression = 'none' | 'gzip';
+
+export const PRODUCER_ENGINES = ['wire', 'kafkajs', 'platformatic'] as const;
+export type ProducerEngine = (typeof PRODUCER_ENGINES)[number];
 
 export interface OutgoingMessage {
   key: string | Buffer | null;
@@ -46,9 +50,10 @@ export interface ConsumeResult {
 export interface ProducerOptions {
   /**
    * 'wire' (default): pitchstream's own produce path (lib/kafka/wire-producer.ts), record batches encoded in one pass;
-   * 'kafkajs': kafkajs's producer, about 2.5 times the CPU per event.
+   * 'kafkajs': kafkajs's producer, about 2.5 times the CPU per event;
+   * 'platformatic': @platformatic/kafka's producer (lib/kafka/platformatic-producer.ts).
    */
-  engine?: 'wire' | 'kafkajs';
+  engine?: ProducerEngine;
   compression?: Compression;
   /** Idempotent (default true): no duplicates on retries; one request in flight per lane. */
   idempotent?: boolean;
@@ -223,6 +228,32 @@ export function createKafkaClient(bootstrap: string, options: KafkaClientOptions
     };
   }
 
+  async function createMaintainedProducer(producerOptions: ProducerOptions, idempotent: boolean, lanes: number): Promise<EventProducer> {
+    const producer = await createPlatformaticProducer({
+      clientId,
+      bootstrap: bootstrap.split(','),
+      idempotent,
+      compression: producerOptions.compression ?? 'none',
+      lanes,
+      retries,
+      retryDelayMs: INITIAL_RETRY_MS,
+      connectTimeoutMs: connectionTimeoutMs,
+      requestTimeoutMs: REQUEST_TIMEOUT_MS,
+      partitionCount,
+    });
+    const close = (): Promise<void> => producer.close();
+    closers.add(close);
+    return {
+      send: (topic, messages) => guarded(`produce to ${topic}`, bootstrap, () => producer.send(topic, messages)),
+      createBatch: (topic, maxPartitionBytes) => producer.createBatch(topic, maxPartitionBytes),
+      sendBatch: (batch) => guarded(`produce to ${batch.topic}`, bootstrap, () => producer.sendBatch(batch)),
+      close: async () => {
+        closers.delete(close);
+        await close();
+      },
+    };
+  }
+
   return {
     bootstrap,
 
@@ -260,7 +291,9 @@ export function createKafkaClient(bootstrap: string, options: KafkaClientOptions
         const idempotent = producerOptions.idempotent ?? true;
         const lanes = producerOptions.lanes ?? 1;
         if (!Number.isInteger(lanes) || lanes < 1) throw new RangeError(`lanes must be a whole number ≥ 1, got ${lanes}`);
-        if ((producerOptions.engine ?? 'wire') === 'wire') return createOwnProducer(producerOptions, idempotent, lanes);
+        const engine = producerOptions.engine ?? 'wire';
+        if (engine === 'wire') return createOwnProducer(producerOptions, idempotent, lanes);
+        if (engine === 'platformatic') return createMaintainedProducer(producerOptions, idempotent, lanes);
         // Idempotent + one request in flight: no duplicates, per-partition order kept on retries.
         const created = Array.from({ length: lanes }, () =>
           kafka.producer({

@@ -1,6 +1,7 @@
 export {
   createKafkaClient,
   kafkaError,
+  PRODUCER_ENGINES,
   type Compression,
   type ConsumeOptions,
   type ConsumeResult,
@@ -10,6 +11,7 @@ export {
   type KafkaClientOptions,
   type MessageBatch,
   type OutgoingMessage,
+  type ProducerEngine,
   type ProducerOptions,
   type TopicOptions,
 } from './client';

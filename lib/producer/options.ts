@@ -1,5 +1,5 @@
 // What a produce run takes: the source of events, the pace, the topic and producer settings; defaults and checks.
-import type { Compression, KafkaClientOptions, ProducerOptions } from '../kafka';
+import { PRODUCER_ENGINES, type Compression, type KafkaClientOptions, type ProducerOptions } from '../kafka';
 import { PitchstreamError } from '../errors';
 import type { MatchEvents } from './send-plan';
 import type { ProduceStats } from './stats';
@@ -114,7 +114,7 @@ export function resolveProduceOptions(options: ProduceOptions): ResolvedProduceO
   const compression = options.compression ?? 'none';
   if (compression !== 'none' && compression !== 'gzip') throw invalid('compression', '"none" or "gzip"', compression);
   const engine = options.engine ?? 'wire';
-  if (engine !== 'wire' && engine !== 'kafkajs') throw invalid('engine', '"wire" or "kafkajs"', engine);
+  if (!PRODUCER_ENGINES.includes(engine)) throw invalid('engine', PRODUCER_ENGINES.map((name) => `"${name}"`).join(', '), engine);
   const idempotent = options.idempotent ?? true;
   const maxInFlightRequests = options.maxInFlightRequests ?? 1;
   if (idempotent && maxInFlightRequests !== 1)

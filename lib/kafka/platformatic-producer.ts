@@ -1,0 +1,110 @@
+// The event producer on @platformatic/kafka, a maintained pure-TypeScript client (idempotent producer, TLS, SASL).
+// Lanes as in the wire engine: one client per lane, each with its own connections and producer id, owning the
+// partitions p with p % lanes === lane, so every key still goes through one producer, in order.
+import { Producer, type MessageToProduce } from '@platformatic/kafka';
+import type { EventProducer, MessageBatch, OutgoingMessage } from './client';
+import { partitionForKey } from './partitions';
+
+export interface PlatformaticProducerOptions {
+  clientId: string;
+  bootstrap: string[];
+  idempotent: boolean;
+  compression: 'none' | 'gzip';
+  lanes: number;
+  retries: number;
+  retryDelayMs: number;
+  connectTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** A topic's partition count, for keyed messages sent without a partition across lanes. */
+  partitionCount(topic: string): Promise<number>;
+}
+
+type Outgoing = MessageToProduce<Buffer, Buffer, Buffer, Buffer>;
+
+/** The batch keeps the messages (the client serializes them when sent), each with its partition. */
+interface PlatformaticBatch extends MessageBatch {
+  readonly messages: Outgoing[];
+}
+
+const toBuffer = (data: string | Buffer): Buffer => (typeof data === 'string' ? Buffer.from(data) : data);
+
+export async function createPlatformaticProducer(options: PlatformaticProducerOptions): Promise<EventProducer> {
+  const lanes = Array.from(
+    { length: options.lanes },
+    (_, lane) =>
+      new Producer<Buffer, Buffer, Buffer, Buffer>({
+        clientId: `${options.clientId}-lane-${lane}`,
+        bootstrapBrokers: options.bootstrap,
+        idempotent: options.idempotent,
+        acks: -1,
+        compression: options.compression,
+        retries: options.retries,
+        retryDelay: options.retryDelayMs,
+        connectTimeout: options.connectTimeoutMs,
+        requestTimeout: options.requestTimeoutMs,
+        autocreateTopics: false,
+      }),
+  );
+  const partitionsByTopic = new Map<string, number>();
+
+  async function sendInLanes(messages: Outgoing[]): Promise<void> {
+    if (lanes.length === 1) {
+      await lanes[0]!.send({ messages });
+      return;
+    }
+    const perLane: Outgoing[][] = lanes.map(() => []);
+    for (const message of messages) perLane[message.partition! % lanes.length]!.push(message);
+    await Promise.all(perLane.map((laneMessages, lane) => (laneMessages.length > 0 ? lanes[lane]!.send({ messages: laneMessages }) : undefined)));
+  }
+
+  async function send(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    let partitions = partitionsByTopic.get(topic);
+    if (partitions === undefined) partitionsByTopic.set(topic, (partitions = await options.partitionCount(topic)));
+    const outgoing = messages.map((m): Outgoing => {
+      if (m.key === null && lanes.length > 1) throw new RangeError(`a producer with ${lanes.length} lanes needs keyed messages (topic ${topic})`);
+      return {
+        topic,
+        key: m.key === null ? undefined : toBuffer(m.key),
+        value: toBuffer(m.value),
+        // The Java client's partitioner (murmur2), as every engine: a key lands where the others put it.
+        partition: m.key === null ? 0 : partitionForKey(m.key, partitions),
+        timestamp: m.timestampMs === undefined ? undefined : BigInt(m.timestampMs),
+      };
+    });
+    await sendInLanes(outgoing);
+  }
+
+  function createBatch(topic: string, maxPartitionBytes: number): PlatformaticBatch {
+    const bytesByPartition = new Map<number, number>();
+    const timestamp = BigInt(Date.now());
+    const messages: Outgoing[] = [];
+    return {
+      topic,
+      messages,
+      get count() {
+        return messages.length;
+      },
+      add(key, value, partition) {
+        const bytes = toBuffer(value);
+        const partitionBytes = (bytesByPartition.get(partition) ?? 0) + bytes.length;
+        if (messages.length > 0 && partitionBytes > maxPartitionBytes) return -1;
+        bytesByPartition.set(partition, partitionBytes);
+        messages.push({ topic, key: toBuffer(key), value: bytes, partition, timestamp });
+        return bytes.length;
+      },
+    };
+  }
+
+  return {
+    send,
+    createBatch,
+    async sendBatch(batch) {
+      const messages = (batch as Partial<PlatformaticBatch>).messages;
+      if (messages === undefined) throw new RangeError("sendBatch takes a batch made by this producer's createBatch");
+      await sendInLanes(messages);
+    },
+    async close() {
+      await Promise.all(lanes.map((lane) => lane.close()));
+    },
+  };
+}
