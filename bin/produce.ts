@@ -25,7 +25,6 @@ Kafka:
   --partitions <n>           when the topic is created (default ${DEFAULT_PARTITIONS})
   --retention-ms <ms>        retention.ms when the topic is created (broker default otherwise)
   --compression none|gzip    default none
-  --engine wire|kafkajs      produce path: pitchstream's own (default, ~2.5× less CPU per event) or kafkajs's producer
   --batch-events <n>         most events per produce request (default 4000)
   --lanes <n>                parallel idempotent producers, each owning a share of the partitions (default 1)
   --concurrent-matches <n>   fixed/max rate: send n matches side by side (default 1, one after another)
@@ -75,7 +74,6 @@ export function parseProduceArgs(argv: string[], config: Config): ProduceOptions
       partitions: { type: 'string' },
       'retention-ms': { type: 'string' },
       compression: { type: 'string' },
-      engine: { type: 'string' },
       'batch-events': { type: 'string' },
       lanes: { type: 'string' },
       'concurrent-matches': { type: 'string' },
@@ -112,8 +110,6 @@ export function parseProduceArgs(argv: string[], config: Config): ProduceOptions
   if (onBadFile !== 'skip' && onBadFile !== 'fail') throw flagError('on-bad-file', 'skip or fail', onBadFile);
   const compression = values.compression ?? 'none';
   if (compression !== 'none' && compression !== 'gzip') throw flagError('compression', 'none or gzip', compression);
-  const engine = values.engine ?? 'wire';
-  if (engine !== 'wire' && engine !== 'kafkajs') throw flagError('engine', 'wire or kafkajs', engine);
   return {
     bootstrap: config.kafkaBootstrap ?? `127.0.0.1:${config.kafkaPort}`,
     source,
@@ -122,7 +118,6 @@ export function parseProduceArgs(argv: string[], config: Config): ProduceOptions
     partitions: number('partitions', values.partitions, true),
     retentionMs: number('retention-ms', values['retention-ms'], true),
     compression,
-    engine,
     rate,
     rounds: values.loop ? Infinity : (number('rounds', values.rounds, true) ?? 1),
     loopGapMs: number('loop-gap-ms', values['loop-gap-ms'], true),

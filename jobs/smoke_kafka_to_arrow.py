@@ -25,6 +25,7 @@ from typing import Sequence
 from pyspark.sql import DataFrame, SparkSession
 
 from pitchstream_jobs.arrow_io import write_dataframe_arrow, write_json
+from pitchstream_jobs.kafka_security import kafka_security_options
 from pitchstream_jobs.kafka_messages import decode_integer_messages, summarize_values
 from pitchstream_jobs.runtime import JobArgumentParser, job_session, run
 
@@ -45,6 +46,7 @@ def read_topic(spark: SparkSession, bootstrap: str, topic: str) -> DataFrame:
         .option("subscribe", topic)
         .option("startingOffsets", "earliest")
         .option("endingOffsets", "latest")
+        .options(**kafka_security_options())
         .load()
     )
 

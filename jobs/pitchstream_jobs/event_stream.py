@@ -36,6 +36,8 @@ from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import StringType, StructField, StructType
 
+from pitchstream_jobs.kafka_security import kafka_security_options
+
 CORRUPT_FIELD = "_corrupt_record"
 POINT_FIELDS = ("location", "end_location")
 TEAM_FIELDS = ("team_id", "possession_team_id")
@@ -65,6 +67,7 @@ def read_kafka_stream(
         .option("subscribe", topic)
         .option("startingOffsets", starting_offsets)
         .options(**KAFKA_SOURCE_OPTIONS)
+        .options(**kafka_security_options())
         # One read task per Kafka partition by default: records keyed by match sit unevenly on the
         # partitions (4 matches on 4 partitions: 0 / 24 / 23 / 53 %), and the largest task, scheduled
         # last, set the batch's pace (one core idle for 300 ms of a 1.1 s read stage). Spark splits

@@ -4,6 +4,11 @@
 import { PitchstreamError } from '../errors';
 
 export type Mode = 'cpu' | 'gpu';
+/** How clients reach Kafka (lib/kafka/security.ts turns these settings into client and Spark options). */
+export const SECURITY_PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const;
+export type SecurityProtocol = (typeof SECURITY_PROTOCOLS)[number];
+export const SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
+export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
 export type ContainerEngineChoice = 'auto' | 'docker' | 'podman';
 
 export interface Settings {
@@ -14,6 +19,15 @@ export interface Settings {
   kafkaPort: number;
   kafkaControllerPort: number;
   kafkaHeap: string;
+  /** How clients reach Kafka: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL (see lib/kafka/security.ts). */
+  kafkaSecurityProtocol: SecurityProtocol;
+  kafkaSaslMechanism: SaslMechanism;
+  kafkaSaslUsername: string | undefined;
+  /** A secret: never printed, never in a report or a command line. */
+  kafkaSaslPassword: string | undefined;
+  kafkaSslCaFile: string | undefined;
+  kafkaSslCertFile: string | undefined;
+  kafkaSslKeyFile: string | undefined;
   /** Spark master URL for jobs: local[*] (embedded), or spark://host:port for a cluster. */
   sparkMaster: string;
   sparkMasterPort: number;
@@ -126,6 +140,20 @@ function mode(raw: string, variable: string): Mode {
   return raw;
 }
 
+function securityProtocol(raw: string, variable: string): SecurityProtocol {
+  const value = raw.toUpperCase();
+  if (!(SECURITY_PROTOCOLS as readonly string[]).includes(value))
+    throw new PitchstreamError('CONFIG_INVALID', `${variable} must be ${SECURITY_PROTOCOLS.join(', ')}, got "${raw}"`);
+  return value as SecurityProtocol;
+}
+
+function saslMechanism(raw: string, variable: string): SaslMechanism {
+  const value = raw.toUpperCase();
+  if (!(SASL_MECHANISMS as readonly string[]).includes(value))
+    throw new PitchstreamError('CONFIG_INVALID', `${variable} must be ${SASL_MECHANISMS.join(', ')}, got "${raw}"`);
+  return value as SaslMechanism;
+}
+
 function define<K extends keyof Settings>(definition: SettingDefinition<K>): SettingDefinition<K> {
   return definition;
 }
@@ -135,6 +163,13 @@ export const SETTINGS = [
   define({ key: 'kafkaBootstrap', variable: 'KAFKA_BOOTSTRAP', default: undefined, parse: hostPort, description: 'An existing Kafka cluster (host:port,…); when set, the embedded broker is not started.' }),
   define({ key: 'kafkaPort', variable: 'PITCHSTREAM_KAFKA_PORT', default: '9092', parse: port, description: 'Client port of the embedded Kafka broker.' }),
   define({ key: 'kafkaControllerPort', variable: 'PITCHSTREAM_KAFKA_CONTROLLER_PORT', default: '9093', parse: port, description: 'KRaft controller port of the embedded broker.' }),
+  define({ key: 'kafkaSecurityProtocol', variable: 'KAFKA_SECURITY_PROTOCOL', default: 'PLAINTEXT', parse: securityProtocol, description: 'How the producer, lib and the Spark jobs reach Kafka: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL.' }),
+  define({ key: 'kafkaSaslMechanism', variable: 'KAFKA_SASL_MECHANISM', default: 'SCRAM-SHA-512', parse: saslMechanism, description: 'SASL mechanism (with SASL_*): PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512.' }),
+  define({ key: 'kafkaSaslUsername', variable: 'KAFKA_SASL_USERNAME', default: undefined, parse: optionalText, description: 'SASL user (with SASL_*).' }),
+  define({ key: 'kafkaSaslPassword', variable: 'KAFKA_SASL_PASSWORD', default: undefined, parse: optionalText, description: 'SASL password (with SASL_*); never printed or written to a report.' }),
+  define({ key: 'kafkaSslCaFile', variable: 'KAFKA_SSL_CA_FILE', default: undefined, parse: optionalText, description: "PEM file of the CA that signed the brokers' certificates (with SSL, SASL_SSL); unset: the system's CAs." }),
+  define({ key: 'kafkaSslCertFile', variable: 'KAFKA_SSL_CERT_FILE', default: undefined, parse: optionalText, description: 'PEM client certificate, for brokers that ask for one (mutual TLS); with KAFKA_SSL_KEY_FILE.' }),
+  define({ key: 'kafkaSslKeyFile', variable: 'KAFKA_SSL_KEY_FILE', default: undefined, parse: optionalText, description: 'PEM (PKCS#8) private key of the client certificate.' }),
   define({ key: 'kafkaHeap', variable: 'PITCHSTREAM_KAFKA_HEAP', default: '512m', parse: memory, description: 'Java heap of the embedded broker.' }),
   define({ key: 'sparkMaster', variable: 'SPARK_MASTER', default: 'local[*]', parse: sparkMaster, description: 'Where jobs run: local[*] (embedded) or spark://host:port (a cluster, e.g. the local standalone one).' }),
   define({ key: 'sparkMasterPort', variable: 'PITCHSTREAM_SPARK_MASTER_PORT', default: '7077', parse: port, description: 'Port of the local standalone master.' }),

@@ -503,6 +503,29 @@ export const CHECKS: readonly DoctorCheck[] = [
     },
   },
   {
+    id: 'kafka.security',
+    title: 'The Kafka security settings are complete: protocol and mechanism known, credentials set, certificate files readable PEM.',
+    run(facts) {
+      const id = 'kafka.security';
+      const { kafka } = facts;
+      if (kafka.securityProblems.length > 0)
+        return result(
+          id,
+          'fail',
+          `Kafka security (${kafka.security}): ${kafka.securityProblems.join('; ')}`,
+          'Correct the KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_* and KAFKA_SSL_* variables (README, "Secured Kafka clusters").',
+        );
+      if (kafka.securityIgnored.length > 0)
+        return result(
+          id,
+          'warn',
+          `${kafka.securityIgnored.join(', ')} set without KAFKA_BOOTSTRAP: the embedded broker has a plaintext listener only, so they are ignored`,
+          'Set KAFKA_BOOTSTRAP to the secured cluster, or unset these variables.',
+        );
+      return result(id, 'ok', `Kafka clients connect with ${kafka.security}`);
+    },
+  },
+  {
     id: 'ports.free',
     title: 'The ports the stack needs are free or held by the stack itself.',
     run(facts) {

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { installPaths, versions, type Config, type Mode } from '../config';
+import { describeKafkaSecurity, kafkaSecurity, kafkaSecurityProblems } from '../kafka/security';
 import { rapidsJarPath } from '../spark/gpu-check';
 import { confEntries, configSparkSettings, effectiveSparkConf, mergeSparkConf, readSparkConfFile, sparkConfDir, type SparkConfEntry } from '../spark/spark-conf';
 import { isLoopbackMaster } from '../spark/submit-command';
@@ -207,9 +208,28 @@ export async function gatherDoctorFacts(input: DoctorInput): Promise<DoctorFacts
     gpu,
     files,
     cluster,
-    kafka: { bootstrap, reachable: kafkaReachable },
+    kafka: { bootstrap, reachable: kafkaReachable, ...kafkaSecurityFacts(config) },
     ports,
   };
+}
+
+const SECURITY_VARIABLES: readonly (readonly [keyof Config, string])[] = [
+  ['kafkaSaslUsername', 'KAFKA_SASL_USERNAME'],
+  ['kafkaSaslPassword', 'KAFKA_SASL_PASSWORD'],
+  ['kafkaSslCaFile', 'KAFKA_SSL_CA_FILE'],
+  ['kafkaSslCertFile', 'KAFKA_SSL_CERT_FILE'],
+  ['kafkaSslKeyFile', 'KAFKA_SSL_KEY_FILE'],
+];
+
+function kafkaSecurityFacts(config: Config): Pick<DoctorFacts['kafka'], 'security' | 'securityProblems' | 'securityIgnored'> {
+  const security = kafkaSecurity(config);
+  const ignored = config.kafkaBootstrap
+    ? []
+    : [
+        ...(config.kafkaSecurityProtocol !== 'PLAINTEXT' ? ['KAFKA_SECURITY_PROTOCOL'] : []),
+        ...SECURITY_VARIABLES.filter(([key]) => config[key] !== undefined).map(([, variable]) => variable),
+      ];
+  return { security: describeKafkaSecurity(security), securityProblems: kafkaSecurityProblems(security), securityIgnored: ignored };
 }
 
 async function anyReachable(bootstrap: string): Promise<boolean> {

@@ -84,7 +84,16 @@ export interface DoctorFacts {
   /** Files the configuration points at (discovery scripts, metrics.properties), by path. */
   files: Readonly<Record<string, FileFacts>>;
   cluster: ClusterFacts;
-  kafka: { bootstrap: string; reachable: boolean | undefined };
+  kafka: {
+    bootstrap: string;
+    reachable: boolean | undefined;
+    /** How clients reach it, without secrets (describeKafkaSecurity). */
+    security: string;
+    /** What is wrong with the security settings (kafkaSecurityProblems), each naming its variable. */
+    securityProblems: readonly string[];
+    /** Security variables set while KAFKA_BOOTSTRAP is not: the embedded broker ignores them. */
+    securityIgnored: readonly string[];
+  };
   ports: readonly PortFacts[];
 }
 

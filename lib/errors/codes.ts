@@ -66,6 +66,14 @@ export const ERROR_CODES = {
     summary: 'No Kafka broker answered at the bootstrap address.',
     fix: 'Start the stack (`npm run stack -- up`) or point KAFKA_BOOTSTRAP at a running broker.',
   },
+  KAFKA_AUTH_FAILED: {
+    summary: 'The Kafka listener refused the SASL credentials (user, password or mechanism).',
+    fix: 'Check KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD and KAFKA_SASL_MECHANISM against the user the cluster has, and KAFKA_SECURITY_PROTOCOL against the listener.',
+  },
+  KAFKA_TLS_FAILED: {
+    summary: "The TLS handshake with the Kafka listener failed: its certificate is not trusted, names another host, or the listener does not speak TLS.",
+    fix: "Set KAFKA_SSL_CA_FILE to the PEM file of the CA that signed the brokers' certificates, and check that KAFKA_BOOTSTRAP names the TLS listener and KAFKA_SECURITY_PROTOCOL is SSL or SASL_SSL.",
+  },
   KAFKA_REQUEST_FAILED: {
     summary: 'A Kafka request (create topic, produce, consume) failed.',
     fix: 'Read the cause; check that the broker is up with `npm run stack -- status`.',

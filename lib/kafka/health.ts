@@ -1,27 +1,28 @@
 // Is a broker there? A metadata round-trip, bounded in time, that never throws.
-import { Kafka, logLevel } from 'kafkajs';
+import { Admin } from '@platformatic/kafka';
+import { clientSecurityOptions, PLAINTEXT, type KafkaSecurity } from './security';
 
-export async function brokerAnswersMetadata(bootstrap: string, timeoutMs: number): Promise<boolean> {
-  const kafka = new Kafka({
+export async function brokerAnswersMetadata(bootstrap: string, timeoutMs: number, security: KafkaSecurity = PLAINTEXT): Promise<boolean> {
+  const admin = new Admin({
+    ...clientSecurityOptions(security),
     clientId: 'pitchstream-health',
-    brokers: bootstrap.split(','),
-    connectionTimeout: Math.min(timeoutMs, 3_000),
+    bootstrapBrokers: bootstrap.split(','),
+    connectTimeout: Math.min(timeoutMs, 3_000),
     requestTimeout: timeoutMs,
-    retry: { retries: 0 },
-    logLevel: logLevel.NOTHING,
+    retries: 0,
   });
-  const admin = kafka.admin();
   const timer = new Promise<false>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
   const probe = (async () => {
     try {
-      await admin.connect();
-      const cluster = await admin.describeCluster();
-      return cluster.brokers.length > 0;
+      const metadata = await admin.metadata({ topics: [] });
+      return metadata.brokers.size > 0;
     } catch {
       return false;
-    } finally {
-      await admin.disconnect().catch(() => undefined);
     }
   })();
-  return Promise.race([probe, timer]);
+  try {
+    return await Promise.race([probe, timer]);
+  } finally {
+    await admin.close().catch(() => undefined);
+  }
 }

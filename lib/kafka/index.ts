@@ -1,7 +1,6 @@
 export {
   createKafkaClient,
   kafkaError,
-  PRODUCER_ENGINES,
   type Compression,
   type ConsumeOptions,
   type ConsumeResult,
@@ -9,12 +8,21 @@ export {
   type EventProducer,
   type KafkaClient,
   type KafkaClientOptions,
+  type KafkaTarget,
   type MessageBatch,
   type OutgoingMessage,
-  type ProducerEngine,
   type ProducerOptions,
   type TopicOptions,
 } from './client';
 export { brokerAnswersMetadata } from './health';
 export { partitionForKey } from './partitions';
 export { deleteScratchTopic } from './scratch-topic';
+export {
+  clientSecurityOptions,
+  describeKafkaSecurity,
+  kafkaSecurity,
+  kafkaSecurityProblems,
+  PLAINTEXT,
+  sparkKafkaOptions,
+  type KafkaSecurity,
+} from './security';

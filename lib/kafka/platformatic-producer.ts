@@ -1,25 +1,55 @@
 // The event producer on @platformatic/kafka, a maintained pure-TypeScript client (idempotent producer, TLS, SASL).
-// Lanes as in the wire engine: one client per lane, each with its own connections and producer id, owning the
-// partitions p with p % lanes === lane, so every key still goes through one producer, in order.
+// Lanes: one client per lane, each with its own connections and producer id, owning the partitions p with
+// p % lanes === lane, so batches go to the broker in parallel while every key still goes through one producer,
+// in order. Idempotence (producer id, sequence numbers, re-sends) is the client's.
 import { Producer, type MessageToProduce } from '@platformatic/kafka';
 import type { EventProducer, MessageBatch, OutgoingMessage } from './client';
 import { partitionForKey } from './partitions';
 
+/** Where and how the client connects: brokers, retries, timeouts (and security, when set). */
+export interface ClientConnection {
+  bootstrapBrokers: string[];
+  retries: number;
+  retryDelay: number;
+  connectTimeout: number;
+  requestTimeout: number;
+}
+
 export interface PlatformaticProducerOptions {
   clientId: string;
-  bootstrap: string[];
+  connection: ClientConnection;
   idempotent: boolean;
+  /** Requests in flight per connection when not idempotent (an idempotent producer keeps one). */
+  maxInFlightRequests: number;
   compression: 'none' | 'gzip';
   lanes: number;
-  retries: number;
-  retryDelayMs: number;
-  connectTimeoutMs: number;
-  requestTimeoutMs: number;
   /** A topic's partition count, for keyed messages sent without a partition across lanes. */
   partitionCount(topic: string): Promise<number>;
 }
 
 type Outgoing = MessageToProduce<Buffer, Buffer, Buffer, Buffer>;
+
+/** Value bytes per request that send() keeps under: a broker refuses a batch over its message.max.bytes (1 MiB by default). */
+const SEND_CHUNK_BYTES = 900_000;
+
+/** Consecutive runs of messages of at most SEND_CHUNK_BYTES value bytes (a larger single message goes alone), in order. */
+function chunksByBytes(messages: Outgoing[]): Outgoing[][] {
+  const chunks: Outgoing[][] = [];
+  let current: Outgoing[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    const size = message.value?.length ?? 0;
+    if (current.length > 0 && bytes + size > SEND_CHUNK_BYTES) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(message);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
 
 /** The batch keeps the messages (the client serializes them when sent), each with its partition. */
 interface PlatformaticBatch extends MessageBatch {
@@ -34,14 +64,11 @@ export async function createPlatformaticProducer(options: PlatformaticProducerOp
     (_, lane) =>
       new Producer<Buffer, Buffer, Buffer, Buffer>({
         clientId: `${options.clientId}-lane-${lane}`,
-        bootstrapBrokers: options.bootstrap,
+        ...options.connection,
         idempotent: options.idempotent,
+        maxInflights: options.idempotent ? 1 : options.maxInFlightRequests,
         acks: -1,
         compression: options.compression,
-        retries: options.retries,
-        retryDelay: options.retryDelayMs,
-        connectTimeout: options.connectTimeoutMs,
-        requestTimeout: options.requestTimeoutMs,
         autocreateTopics: false,
       }),
   );
@@ -66,12 +93,13 @@ export async function createPlatformaticProducer(options: PlatformaticProducerOp
         topic,
         key: m.key === null ? undefined : toBuffer(m.key),
         value: toBuffer(m.value),
-        // The Java client's partitioner (murmur2), as every engine: a key lands where the others put it.
+        // The Java client's partitioner (murmur2): a key lands where Kafka's other clients put it.
         partition: m.key === null ? 0 : partitionForKey(m.key, partitions),
         timestamp: m.timestampMs === undefined ? undefined : BigInt(m.timestampMs),
       };
     });
-    await sendInLanes(outgoing);
+    // One request after the other: each key keeps its order.
+    for (const chunk of chunksByBytes(outgoing)) await sendInLanes(chunk);
   }
 
   function createBatch(topic: string, maxPartitionBytes: number): PlatformaticBatch {

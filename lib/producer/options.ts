@@ -1,5 +1,5 @@
 // What a produce run takes: the source of events, the pace, the topic and producer settings; defaults and checks.
-import { PRODUCER_ENGINES, type Compression, type KafkaClientOptions, type ProducerOptions } from '../kafka';
+import type { Compression, KafkaClientOptions } from '../kafka';
 import { PitchstreamError } from '../errors';
 import type { MatchEvents } from './send-plan';
 import type { ProduceStats } from './stats';
@@ -62,8 +62,7 @@ export interface ProduceOptions {
   maxBatchBytes?: number;
   /** Fixed and max rates: how many matches are sent side by side (default 1, one after another). */
   concurrentMatches?: number;
-  /** Producer settings: engine (default 'wire', see lib/kafka), idempotent (default true, acks=all always), lanes (parallel producers). */
-  engine?: NonNullable<ProducerOptions['engine']>;
+  /** Producer settings: idempotent (default true, acks=all always), lanes (parallel producers). */
   idempotent?: boolean;
   lanes?: number;
   maxInFlightRequests?: number;
@@ -113,8 +112,6 @@ export function resolveProduceOptions(options: ProduceOptions): ResolvedProduceO
   if (onBadFile !== 'skip' && onBadFile !== 'fail') throw invalid('onBadFile', '"skip" or "fail"', onBadFile);
   const compression = options.compression ?? 'none';
   if (compression !== 'none' && compression !== 'gzip') throw invalid('compression', '"none" or "gzip"', compression);
-  const engine = options.engine ?? 'wire';
-  if (!PRODUCER_ENGINES.includes(engine)) throw invalid('engine', PRODUCER_ENGINES.map((name) => `"${name}"`).join(', '), engine);
   const idempotent = options.idempotent ?? true;
   const maxInFlightRequests = options.maxInFlightRequests ?? 1;
   if (idempotent && maxInFlightRequests !== 1)
@@ -124,7 +121,6 @@ export function resolveProduceOptions(options: ProduceOptions): ResolvedProduceO
     rate,
     onBadFile,
     compression,
-    engine,
     idempotent,
     maxInFlightRequests: positive('maxInFlightRequests', maxInFlightRequests, true),
     topic: options.topic ?? DEFAULT_TOPIC,

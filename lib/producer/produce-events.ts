@@ -58,7 +58,7 @@ export interface ProduceHandle {
 }
 
 interface Batch {
-  /** The messages, already encoded by the producer (wire engine): the JSON strings are not kept. */
+  /** The messages, held by the producer's batch: the JSON strings are not kept. */
   outgoing: MessageBatch;
   entries: PlannedEvent[];
   ids: string[];
@@ -333,7 +333,6 @@ export function produceEvents(options: ProduceOptions): ProduceHandle {
     try {
       await client.createTopic(settings.topic, { partitions: settings.partitions, retentionMs: settings.retentionMs });
       const producer = await client.createProducer({
-        engine: settings.engine,
         compression: settings.compression,
         idempotent: settings.idempotent,
         maxInFlightRequests: settings.maxInFlightRequests,

@@ -24,10 +24,14 @@ export interface SubmitCommandInput {
    * own process group, so a kill -9 of its owner (a kernel that dies) reaches nothing else.
    */
   ownerPid?: number;
+  /** kafka.* options of the jobs' Kafka source (security: sparkKafkaOptions), passed in the environment. */
+  kafkaOptions?: Record<string, string>;
 }
 
 /** The variable that names the owner process to the job (read by jobs/pitchstream_jobs/runtime.py). */
 export const OWNER_PID_VARIABLE = 'PITCHSTREAM_OWNER_PID';
+/** The variable that hands the Kafka source its security options (read by jobs/pitchstream_jobs/kafka_security.py). */
+export const KAFKA_OPTIONS_VARIABLE = 'PITCHSTREAM_KAFKA_OPTIONS';
 
 export interface SubmitCommand {
   command: string;
@@ -62,5 +66,7 @@ export function buildSubmitCommand(input: SubmitCommandInput): SubmitCommand {
   };
   if (isLoopbackMaster(input.master)) env.SPARK_LOCAL_IP = '127.0.0.1';
   if (input.ownerPid !== undefined) env[OWNER_PID_VARIABLE] = String(input.ownerPid);
+  // In the environment, not the arguments: they hold a password and show in the process list and the job's log.
+  if (input.kafkaOptions && Object.keys(input.kafkaOptions).length > 0) env[KAFKA_OPTIONS_VARIABLE] = JSON.stringify(input.kafkaOptions);
   return { command: input.sparkSubmit, args, env };
 }

@@ -7,6 +7,7 @@ import { execa, type ResultPromise } from 'execa';
 import { installPaths, loadConfig, requireInstalled, versions, type Config } from '../config';
 import { runDoctorBeforeSubmit } from '../doctor/run-doctor';
 import { PitchstreamError } from '../errors';
+import { kafkaSecurity, sparkKafkaOptions } from '../kafka/security';
 import { requireSparkMasterReachable } from '../stack/spark-standalone';
 import { extractPythonTraceback, parseAppLine, parsePythonTraceback, readErrorFile, type PythonError } from './driver-log';
 import { rapidsJarPath, requireGpuReady } from './gpu-check';
@@ -170,6 +171,7 @@ export async function submitJob(job: JobRef, args: readonly string[] = [], optio
     stopFile: files.stopFile,
     errorFile: files.errorFile,
     ownerPid: process.pid,
+    kafkaOptions: sparkKafkaOptions(kafkaSecurity(config)),
   });
   return launch(resolved.name, command, files, config.root, options);
 }

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { installPaths, requireInstalled, versions, type Config } from '../config';
 import { PitchstreamError } from '../errors';
 import { brokerAnswersMetadata } from '../kafka/health';
+import { describeKafkaSecurity, kafkaSecurity } from '../kafka/security';
 import { canConnect, requireFreePort, waitUntil } from './ports';
 import { isOurs, readService, startService, stopService, tailFile, type ServiceRecord } from './processes';
 
@@ -15,6 +16,21 @@ export interface KafkaBrokerInfo {
   bootstrap: string;
   external: boolean;
   record?: ServiceRecord;
+  /** The bootstrap addresses of the TLS and SASL listeners, when the broker was started with them. */
+  secured?: { ssl: string; saslSsl: string };
+}
+
+/**
+ * TLS and SASL listeners beside the plaintext one: an embedded broker that speaks like a secured cluster
+ * (the tests of KAFKA_SECURITY_PROTOCOL use it). Loopback only, as the plaintext listener.
+ */
+export interface SecuredListeners {
+  /** PEM file with the broker's private key (unencrypted PKCS#8) and its certificate chain. */
+  keystorePem: string;
+  sslPort: number;
+  saslSslPort: number;
+  /** SCRAM-SHA-512 users, created when the data directory is formatted. */
+  scramUsers: { name: string; password: string }[];
 }
 
 function kafkaDirs(config: Config) {
@@ -52,16 +68,28 @@ function formatProperties(lines: Record<string, string | number>): string {
     .join('\n')}\n`;
 }
 
-/** The broker's server.properties: a single combined node, loopback only. */
-export function brokerProperties(options: { port: number; controllerPort: number; dataDir: string }): string {
+/** The broker's server.properties: a single combined node, loopback only (with TLS and SASL listeners when secured). */
+export function brokerProperties(options: { port: number; controllerPort: number; dataDir: string; secured?: SecuredListeners }): string {
+  const { secured } = options;
+  const clientListeners = [`PLAINTEXT://127.0.0.1:${options.port}`];
+  if (secured) clientListeners.push(`SSL://127.0.0.1:${secured.sslPort}`, `SASL_SSL://127.0.0.1:${secured.saslSslPort}`);
   return formatProperties({
     ...singleNodeSettings(options.dataDir),
     'controller.quorum.voters': `1@127.0.0.1:${options.controllerPort}`,
-    listeners: `PLAINTEXT://127.0.0.1:${options.port},CONTROLLER://127.0.0.1:${options.controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://127.0.0.1:${options.port}`,
+    listeners: [...clientListeners, `CONTROLLER://127.0.0.1:${options.controllerPort}`].join(','),
+    'advertised.listeners': clientListeners.join(','),
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'listener.security.protocol.map': `PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${secured ? ',SSL:SSL,SASL_SSL:SASL_SSL' : ''}`,
+    ...(secured
+      ? {
+          'ssl.keystore.type': 'PEM',
+          'ssl.keystore.location': secured.keystorePem,
+          'ssl.client.auth': 'none',
+          'sasl.enabled.mechanisms': 'SCRAM-SHA-512',
+          'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
+        }
+      : {}),
   });
 }
 
@@ -106,7 +134,7 @@ function classpath(jars: string): string {
 }
 
 /** Formats the data directory once (KRaft needs a cluster id); checks an existing one is sane. */
-export function prepareDataDir(dataDir: string, jars: string, propertiesFile: string): 'formatted' | 'existing' {
+export function prepareDataDir(dataDir: string, jars: string, propertiesFile: string, formatArgs: readonly string[] = []): 'formatted' | 'existing' {
   const meta = path.join(dataDir, 'meta.properties');
   if (fs.existsSync(meta)) {
     const text = fs.readFileSync(meta, 'utf8');
@@ -129,7 +157,7 @@ export function prepareDataDir(dataDir: string, jars: string, propertiesFile: st
     });
   const format = spawnSync(
     java(),
-    ['-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', id.stdout.trim(), '-c', propertiesFile],
+    ['-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', id.stdout.trim(), '-c', propertiesFile, ...formatArgs],
     { encoding: 'utf8' },
   );
   if (format.status !== 0)
@@ -142,12 +170,21 @@ export function prepareDataDir(dataDir: string, jars: string, propertiesFile: st
 /** Lines in the broker log that mean the data directory, not the broker, is the problem. */
 const CORRUPTION = /InconsistentClusterIdException|Invalid cluster\.id|CorruptRecordException|KafkaStorageException|meta\.properties|No readable meta\.properties|Unexpected error while loading metadata/;
 
-export async function startKafkaBroker(config: Config): Promise<KafkaBrokerInfo> {
+export async function startKafkaBroker(config: Config, options: { secured?: SecuredListeners } = {}): Promise<KafkaBrokerInfo> {
+  const { secured } = options;
   if (config.kafkaBootstrap) {
-    if (!(await brokerAnswersMetadata(config.kafkaBootstrap, 10_000)))
-      throw new PitchstreamError('KAFKA_UNREACHABLE', `no Kafka broker answers at KAFKA_BOOTSTRAP=${config.kafkaBootstrap}`, {
-        fix: 'start that cluster, correct KAFKA_BOOTSTRAP, or unset it to use the embedded broker',
-      });
+    const security = kafkaSecurity(config);
+    if (!(await brokerAnswersMetadata(config.kafkaBootstrap, 10_000, security)))
+      throw new PitchstreamError(
+        'KAFKA_UNREACHABLE',
+        `no Kafka broker answers at KAFKA_BOOTSTRAP=${config.kafkaBootstrap} (${describeKafkaSecurity(security)})`,
+        {
+          fix:
+            security.protocol === 'PLAINTEXT'
+              ? 'start that cluster, correct KAFKA_BOOTSTRAP, or unset it to use the embedded broker; a secured listener needs KAFKA_SECURITY_PROTOCOL'
+              : 'start that cluster or correct KAFKA_BOOTSTRAP; `npm run doctor` checks the security settings, and a plain `npm run produce` names a refused password or an untrusted certificate',
+        },
+      );
     return { bootstrap: config.kafkaBootstrap, external: true };
   }
   const dirs = kafkaDirs(config);
@@ -163,10 +200,12 @@ export async function startKafkaBroker(config: Config): Promise<KafkaBrokerInfo>
   const log4j = path.join(dirs.conf, 'log4j2.properties');
   fs.writeFileSync(
     properties,
-    brokerProperties({ port: config.kafkaPort, controllerPort: config.kafkaControllerPort, dataDir: dirs.data }),
+    brokerProperties({ port: config.kafkaPort, controllerPort: config.kafkaControllerPort, dataDir: dirs.data, secured }),
   );
   fs.writeFileSync(log4j, BROKER_LOG4J2);
-  prepareDataDir(dirs.data, dirs.jars, properties);
+  const scramUsers = (secured?.scramUsers ?? []).flatMap((user) => ['--add-scram', `SCRAM-SHA-512=[name=${user.name},password=${user.password}]`]);
+  prepareDataDir(dirs.data, dirs.jars, properties, scramUsers);
+  const securedBootstraps = secured ? { ssl: `127.0.0.1:${secured.sslPort}`, saslSsl: `127.0.0.1:${secured.saslSslPort}` } : undefined;
 
   const record = await startService({
     service: KAFKA_SERVICE,
@@ -193,7 +232,7 @@ export async function startKafkaBroker(config: Config): Promise<KafkaBrokerInfo>
     async () => (await canConnect(config.kafkaPort)) && brokerAnswersMetadata(bootstrap, 5_000),
     { timeoutMs: config.startupTimeoutMs, intervalMs: 500, alive: () => isOurs(record) },
   );
-  if (outcome === 'ready') return { bootstrap, external: false, record };
+  if (outcome === 'ready') return { bootstrap, external: false, record, secured: securedBootstraps };
 
   const tail = tailFile(record.log, 15);
   await stopService(dirs.run, KAFKA_SERVICE, 5_000);

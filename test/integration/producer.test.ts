@@ -95,9 +95,9 @@ describe.skipIf(SAMPLE_MISSING_REASON !== undefined)('the Kafka event producer',
     expect(manifest).toMatchObject({ status: 'completed', events: total, topic });
   });
 
-  it.each(['wire', 'kafkajs'] as const)('delivers three matches side by side through 2 lanes exactly once and in order with the %s engine', async (engine) => {
-    const topic = topicName(`lanes-${engine}`);
-    const summary = await produceEvents(options(topic, { engine, lanes: 2, concurrentMatches: 3, batchEvents: 1_000, rate: { kind: 'max' } })).done;
+  it('delivers three matches side by side through 2 lanes exactly once and in order', async () => {
+    const topic = topicName('lanes');
+    const summary = await produceEvents(options(topic, { lanes: 2, concurrentMatches: 3, batchEvents: 1_000, rate: { kind: 'max' } })).done;
     const expected = await Promise.all(MATCH_IDS.map((id) => reader.events(id)));
     const total = expected.reduce((sum, events) => sum + events.length, 0);
     expect(summary).toMatchObject({ status: 'completed', events: total, matches: 3 });

@@ -115,7 +115,9 @@ describe('stream_match_stats', () => {
 
     const second = await startMatchStats({ ...options, availableNow: true, maxOffsetsPerTrigger: 4_000 });
     expect((await second.wait()).outcome).toBe('succeeded');
-    expect(fs.readFileSync(second.job.logPath, 'utf8')).toContain(`batch(es) [${lastCommit}] planned but not committed; planned again from the committed offsets`);
+    // The batch whose commit was removed is planned again (with, on a slow machine, a batch the stop left planned after it).
+    const replanned = /batch\(es\) \[([\d, ]+)\] planned but not committed; planned again from the committed offsets/.exec(fs.readFileSync(second.job.logPath, 'utf8'));
+    expect(replanned?.[1]?.split(', ').map(Number)).toContain(lastCommit);
     const resumed = readMatchStats(outputDir);
     // Same windows and counts; floats differ at most in the last bits (batches merge partial sums in another order).
     expect(compareWithOracle(comparable(resumed), comparable(uninterrupted) as unknown as OracleRow[], 1e-12)).toEqual([]);

@@ -34,7 +34,7 @@ export function healthyFacts(conf: SparkConf, mode: Mode, extra: Partial<DoctorF
     gpu: { nvidiaSmi: 'absent', gpus: [], detail: 'not on PATH' },
     files: { [script]: { exists: true, executable: true }, [metricsConf]: { exists: true, executable: false } },
     cluster: { kind: 'local', onThisHost: true, sparkVersion: undefined, versionSource: 'local master', workers: [], workersSource: 'unknown' },
-    kafka: { bootstrap: '127.0.0.1:9092', reachable: true },
+    kafka: { bootstrap: '127.0.0.1:9092', reachable: true, security: 'PLAINTEXT', securityProblems: [], securityIgnored: [] },
     ports: [{ port: 9092, purpose: 'Kafka broker', variable: 'PITCHSTREAM_KAFKA_PORT', free: false, ours: true }],
     ...extra,
   };

@@ -24,7 +24,7 @@ describe('produce arguments', () => {
 
   it('reads the selection, pace, loop and Kafka flags', () => {
     const options = parseProduceArgs(
-      ['--data', 'x', '--competition', '11', '--season', '90', '--limit', '3', '--speed', '60', '--loop', '--partitions', '8', '--retention-ms', '3600000', '--compression', 'gzip', '--engine', 'kafkajs', '--on-bad-file', 'fail', '--lanes', '2', '--out', 'o'],
+      ['--data', 'x', '--competition', '11', '--season', '90', '--limit', '3', '--speed', '60', '--loop', '--partitions', '8', '--retention-ms', '3600000', '--compression', 'gzip', '--on-bad-file', 'fail', '--lanes', '2', '--out', 'o'],
       config,
     );
     expect(options).toMatchObject({
@@ -34,7 +34,6 @@ describe('produce arguments', () => {
       partitions: 8,
       retentionMs: 3_600_000,
       compression: 'gzip',
-      engine: 'kafkajs',
       onBadFile: 'fail',
       lanes: 2,
       outputDir: path.resolve('o'),
@@ -53,7 +52,6 @@ describe('produce arguments', () => {
     [['--synthetic', '2', '--data', 'x'], '--synthetic must be used without --data'],
     [['--competition', '11'], '--competition must be given with --competition/--season as a pair'],
     [['--on-bad-file', 'ignore'], '--on-bad-file must be skip or fail, got "ignore"'],
-    [['--engine', 'librdkafka'], '--engine must be wire or kafkajs, got "librdkafka"'],
     [['--matches', '1,x'], '--matches must be a whole number ≥ 1, got "x"'],
     [['--loop', '--rounds', '2'], '--rounds must be used without --loop'],
   ])('rejects %j, naming the flag, what it expects and what came', (argv, message) => {
