@@ -28,6 +28,8 @@ export interface ConsumedMessage {
 
 export interface TopicOptions {
   partitions?: number;
+  /** Copies of each partition (default 1: the embedded broker is one node; 3 on a production cluster). */
+  replicationFactor?: number;
   retentionMs?: number;
 }
 
@@ -90,6 +92,8 @@ export interface KafkaClient {
   createProducer(options?: ProducerOptions): Promise<EventProducer>;
   /** How many partitions a topic has (from the broker's metadata). */
   partitionCount(topic: string): Promise<number>;
+  /** The node id leading each partition (by partition number; −1 while none does), from fresh metadata. */
+  partitionLeaders(topic: string): Promise<number[]>;
   consumeAll(topic: string, options: ConsumeOptions): Promise<ConsumeResult>;
   close(): Promise<void>;
 }
@@ -158,11 +162,20 @@ export interface KafkaClientOptions {
 
 const REQUEST_TIMEOUT_MS = 30_000;
 const RETRY_DELAY_MS = 250;
+const MAX_RETRY_DELAY_MS = 2_000;
+/**
+ * Default retries: with the delays doubling from 250 ms to at most 2 s, 10 retries wait about 16 s, longer than a
+ * cluster takes to elect a new leader for a crashed broker's partitions (Kafka's broker session timeout: 9 s).
+ */
+const DEFAULT_RETRIES = 10;
+
+/** Exponential back-off between retries of one operation. */
+const retryDelay = (_client: unknown, _operation: string, attempt: number): number => Math.min(RETRY_DELAY_MS * 2 ** Math.max(0, attempt - 1), MAX_RETRY_DELAY_MS);
 const TOPIC_ALREADY_EXISTS = /TOPIC_ALREADY_EXISTS|already exists/i;
 
 export function createKafkaClient(bootstrap: string, options: KafkaClientOptions = {}): KafkaClient {
   const clientId = options.clientId ?? 'pitchstream';
-  const retries = options.retries ?? 5;
+  const retries = options.retries ?? DEFAULT_RETRIES;
   const connectionTimeoutMs = options.connectionTimeoutMs ?? 3_000;
   const brokers = bootstrap.split(',');
   const security = options.security ?? kafkaSecurity(loadConfig());
@@ -171,7 +184,7 @@ export function createKafkaClient(bootstrap: string, options: KafkaClientOptions
     ...clientSecurityOptions(security),
     bootstrapBrokers: brokers,
     retries,
-    retryDelay: RETRY_DELAY_MS,
+    retryDelay,
     connectTimeout: connectionTimeoutMs,
     requestTimeout: REQUEST_TIMEOUT_MS,
   };
@@ -203,7 +216,7 @@ export function createKafkaClient(bootstrap: string, options: KafkaClientOptions
         const configs = topicOptions.retentionMs === undefined ? [] : [{ name: 'retention.ms', value: String(topicOptions.retentionMs) }];
         let created = true;
         try {
-          await getAdmin().createTopics({ topics: [topic], partitions: topicOptions.partitions ?? 4, replicas: 1, configs });
+          await getAdmin().createTopics({ topics: [topic], partitions: topicOptions.partitions ?? 4, replicas: topicOptions.replicationFactor ?? 1, configs });
         } catch (error) {
           if (!errorTexts(error).some((text) => TOPIC_ALREADY_EXISTS.test(text))) throw error;
           created = false;
@@ -255,6 +268,12 @@ export function createKafkaClient(bootstrap: string, options: KafkaClientOptions
       }),
 
     partitionCount: (topic) => guarded(`read the metadata of ${topic}`, target, () => partitionCount(topic)),
+
+    partitionLeaders: (topic) =>
+      guarded(`read the metadata of ${topic}`, target, async () => {
+        const metadata = await getAdmin().metadata({ topics: [topic], forceUpdate: true });
+        return (metadata.topics.get(topic)?.partitions ?? []).map((partition) => partition?.leader ?? -1);
+      }),
 
     consumeAll: (topic, consumeOptions) =>
       guarded(`consume ${topic}`, target, async () => {

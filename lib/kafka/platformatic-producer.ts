@@ -10,7 +10,7 @@ import { partitionForKey } from './partitions';
 export interface ClientConnection {
   bootstrapBrokers: string[];
   retries: number;
-  retryDelay: number;
+  retryDelay: number | ((client: unknown, operation: string, attempt: number) => number);
   connectTimeout: number;
   requestTimeout: number;
 }
@@ -28,6 +28,57 @@ export interface PlatformaticProducerOptions {
 }
 
 type Outgoing = MessageToProduce<Buffer, Buffer, Buffer, Buffer>;
+
+/**
+ * How long a send keeps going, per configured retry, after the client gave up on a broker that stopped answering:
+ * the client retries that same broker, while after a crash the cluster moves the partition to another leader (Kafka
+ * fences a silent broker after its session timeout, 9 s by default) and a restarted single broker takes seconds to
+ * come back. With the default 10 retries: 20 s more; with retries: 1 (fail fast), 2 s.
+ */
+const RECOVERY_MS_PER_RETRY = 2_000;
+const RECOVERY_PAUSE_MS = [250, 500, 1_000, 2_000] as const;
+
+/** Every error a client failure gathers, leaves only (no nested `errors`). */
+function leafErrors(error: unknown): unknown[] {
+  const nested = (error as { errors?: unknown[] } | null)?.errors;
+  return Array.isArray(nested) && nested.length > 0 ? nested.flatMap(leafErrors) : [error];
+}
+
+/** True when every part of a failed send may succeed later on fresh metadata: broker gone, leader moved, timeout. */
+function recoverable(error: unknown): boolean {
+  const leaves = leafErrors(error);
+  return (
+    leaves.length > 0 &&
+    leaves.every((leaf) => {
+      const details = leaf as { code?: string; canRetry?: boolean; hasStaleMetadata?: boolean };
+      return details.code === 'PLT_KFK_NETWORK' || details.code === 'PLT_KFK_TIMEOUT' || details.hasStaleMetadata === true || details.canRetry === true;
+    })
+  );
+}
+
+/**
+ * Sends on one lane, and after a recoverable failure sends again, on fresh metadata, the messages of the partitions
+ * the broker did not acknowledge. The client advances a partition's sequence number only on success, so the re-sent
+ * batch carries the same producer id and sequence: a broker that already holds it (written before the leader died,
+ * acknowledgement lost) answers with the original offset instead of appending it twice.
+ */
+async function sendWithRecovery(lane: Producer<Buffer, Buffer, Buffer, Buffer>, messages: Outgoing[], recoveryMs: number): Promise<void> {
+  const deadline = Date.now() + recoveryMs;
+  let pending = messages;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await lane.send({ messages: pending });
+      return;
+    } catch (error) {
+      if (!recoverable(error) || Date.now() > deadline) throw error;
+      const produced = new Set(((error as { produced?: { offsets?: { topic: string; partition: number }[] } }).produced?.offsets ?? []).map((o) => `${o.topic}:${o.partition}`));
+      pending = pending.filter((message) => !produced.has(`${message.topic}:${message.partition}`));
+      if (pending.length === 0) return;
+      lane.clearMetadata();
+      await new Promise((resolve) => setTimeout(resolve, RECOVERY_PAUSE_MS[Math.min(attempt, RECOVERY_PAUSE_MS.length - 1)]));
+    }
+  }
+}
 
 /** Value bytes per request that send() keeps under: a broker refuses a batch over its message.max.bytes (1 MiB by default). */
 const SEND_CHUNK_BYTES = 900_000;
@@ -73,15 +124,16 @@ export async function createPlatformaticProducer(options: PlatformaticProducerOp
       }),
   );
   const partitionsByTopic = new Map<string, number>();
+  const recoveryMs = options.connection.retries * RECOVERY_MS_PER_RETRY;
 
   async function sendInLanes(messages: Outgoing[]): Promise<void> {
     if (lanes.length === 1) {
-      await lanes[0]!.send({ messages });
+      await sendWithRecovery(lanes[0]!, messages, recoveryMs);
       return;
     }
     const perLane: Outgoing[][] = lanes.map(() => []);
     for (const message of messages) perLane[message.partition! % lanes.length]!.push(message);
-    await Promise.all(perLane.map((laneMessages, lane) => (laneMessages.length > 0 ? lanes[lane]!.send({ messages: laneMessages }) : undefined)));
+    await Promise.all(perLane.map((laneMessages, lane) => (laneMessages.length > 0 ? sendWithRecovery(lanes[lane]!, laneMessages, recoveryMs) : undefined)));
   }
 
   async function send(topic: string, messages: OutgoingMessage[]): Promise<void> {

@@ -33,7 +33,7 @@ export interface SecuredListeners {
   scramUsers: { name: string; password: string }[];
 }
 
-function kafkaDirs(config: Config) {
+export function kafkaDirs(config: Config) {
   const paths = installPaths(config.home, versions());
   return {
     jars: paths.kafkaJars,
@@ -62,7 +62,7 @@ function singleNodeSettings(dataDir: string): Record<string, string | number> {
   };
 }
 
-function formatProperties(lines: Record<string, string | number>): string {
+export function formatProperties(lines: Record<string, string | number>): string {
   return `${Object.entries(lines)
     .map(([k, v]) => `${k}=${v}`)
     .join('\n')}\n`;
@@ -125,20 +125,36 @@ logger.server.name = kafka.server.KafkaRaftServer
 logger.server.level = INFO
 `;
 
-function java(): string {
+export function java(): string {
   return process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
 }
 
-function classpath(jars: string): string {
+export function classpath(jars: string): string {
   return `${requireInstalled(jars, `Kafka ${versions().kafka} jars`)}/*`;
 }
 
+/** A new KRaft cluster id (Kafka's storage tool). */
+export function newClusterId(jars: string): string {
+  const id = spawnSync(java(), ['-cp', classpath(jars), 'kafka.tools.StorageTool', 'random-uuid'], { encoding: 'utf8' });
+  if (id.error || id.status !== 0)
+    throw new PitchstreamError('PROCESS_START_FAILED', `could not run Java to format the Kafka storage: ${id.error?.message ?? id.stderr}`, {
+      fix: 'install Java 17+ and put `java` on PATH (or set JAVA_HOME)',
+    });
+  return id.stdout.trim();
+}
+
 /** Formats the data directory once (KRaft needs a cluster id); checks an existing one is sane. */
-export function prepareDataDir(dataDir: string, jars: string, propertiesFile: string, formatArgs: readonly string[] = []): 'formatted' | 'existing' {
+export function prepareDataDir(
+  dataDir: string,
+  jars: string,
+  propertiesFile: string,
+  formatArgs: readonly string[] = [],
+  node: { id: number; clusterId?: string } = { id: 1 },
+): 'formatted' | 'existing' {
   const meta = path.join(dataDir, 'meta.properties');
   if (fs.existsSync(meta)) {
     const text = fs.readFileSync(meta, 'utf8');
-    if (!/^cluster\.id=\S+/m.test(text) || !/^node\.id=1$/m.test(text))
+    if (!/^cluster\.id=\S+/m.test(text) || !new RegExp(`^node\\.id=${node.id}$`, 'm').test(text))
       throw new PitchstreamError('KAFKA_DATA_CORRUPT', `the broker data directory ${dataDir} has an unreadable meta.properties`, {
         details: { dataDir },
       });
@@ -150,14 +166,10 @@ export function prepareDataDir(dataDir: string, jars: string, propertiesFile: st
     });
   fs.mkdirSync(dataDir, { recursive: true });
   const cp = classpath(jars);
-  const id = spawnSync(java(), ['-cp', cp, 'kafka.tools.StorageTool', 'random-uuid'], { encoding: 'utf8' });
-  if (id.error || id.status !== 0)
-    throw new PitchstreamError('PROCESS_START_FAILED', `could not run Java to format the Kafka storage: ${id.error?.message ?? id.stderr}`, {
-      fix: 'install Java 17+ and put `java` on PATH (or set JAVA_HOME)',
-    });
+  const clusterId = node.clusterId ?? newClusterId(jars);
   const format = spawnSync(
     java(),
-    ['-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', id.stdout.trim(), '-c', propertiesFile, ...formatArgs],
+    ['-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propertiesFile, ...formatArgs],
     { encoding: 'utf8' },
   );
   if (format.status !== 0)

@@ -1,0 +1,147 @@
+// Broker faults, on real brokers: a 3-node KRaft cluster loses the leader of a partition mid-produce and gets it
+// back; the single-node broker restarts mid-produce. In both, a consumer reads every message exactly once per key,
+// in order: the idempotent producer's re-sends are proven, not assumed.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig, type Config } from '../../lib/config';
+import { createKafkaClient, partitionForKey, type ConsumedMessage, type EventProducer, type KafkaClient } from '../../lib/kafka';
+import { startKafkaBroker, stopKafkaBroker } from '../../lib/stack/kafka-broker';
+import { startKafkaCluster, type KafkaCluster } from '../../lib/stack/kafka-cluster';
+import { freePort } from '../helpers/free-port';
+import { isolatedHome } from './streaming-home';
+
+const KEYS = Array.from({ length: 8 }, (_, i) => `match-${i}`);
+const PARTITIONS = 4;
+const home = isolatedHome();
+
+/**
+ * Sends `total` messages in batches of 50 (value = "<key>:<n>", n counting per key), one batch after the other,
+ * and runs `fault` once `faultAt` messages went out, while the sends go on. Returns the longest send, in ms: a
+ * send that waited through the fault (retried until a broker took it) shows the fault came mid-produce.
+ */
+async function produceThrough(producer: EventProducer, topic: string, total: number, faultAt: number, fault: () => Promise<void>): Promise<number> {
+  const next = new Map(KEYS.map((key) => [key, 0]));
+  let faultDone: Promise<void> | undefined;
+  let longestMs = 0;
+  for (let sent = 0; sent < total; sent += 50) {
+    if (faultDone === undefined && sent >= faultAt) faultDone = fault();
+    const batch = Array.from({ length: 50 }, (_, i) => {
+      const key = KEYS[(sent + i) % KEYS.length]!;
+      const n = next.get(key)!;
+      next.set(key, n + 1);
+      return { key, value: `${key}:${n}` };
+    });
+    const started = Date.now();
+    await producer.send(topic, batch);
+    longestMs = Math.max(longestMs, Date.now() - started);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  await faultDone;
+  return longestMs;
+}
+
+/** Every key's values exactly once and in order: n = 0, 1, 2, … as sent. */
+function expectExactlyOnceInOrder(messages: readonly ConsumedMessage[], total: number): void {
+  expect(messages).toHaveLength(total);
+  const byKey = new Map<string, number[]>();
+  for (const message of [...messages].sort((a, b) => a.partition - b.partition || Number(a.offset - b.offset))) {
+    const [key, n] = message.value.toString().split(':');
+    expect(message.key).toBe(key);
+    expect(message.partition).toBe(partitionForKey(key!, PARTITIONS));
+    byKey.set(key!, [...(byKey.get(key!) ?? []), Number(n)]);
+  }
+  for (const key of KEYS) {
+    const values = byKey.get(key) ?? [];
+    expect(values, `key ${key}`).toEqual(Array.from({ length: values.length }, (_, i) => i));
+  }
+  expect([...byKey.values()].reduce((sum, values) => sum + values.length, 0)).toBe(total);
+}
+
+describe('a 3-node KRaft cluster', () => {
+  let cluster: KafkaCluster;
+  let client: KafkaClient;
+
+  beforeAll(async () => {
+    const config = loadConfig({ home: home.home });
+    const nodes = [];
+    for (let nodeId = 1; nodeId <= 3; nodeId += 1) nodes.push({ nodeId, port: await freePort(), controllerPort: await freePort() });
+    cluster = await startKafkaCluster(config, { nodes });
+    client = createKafkaClient(cluster.bootstrap);
+  }, 180_000);
+
+  afterAll(async () => {
+    await client?.close();
+    await cluster?.stop();
+  });
+
+  it('loses the leader of a partition mid-produce, gets it back, and every message arrives once, in order', async () => {
+    const topic = `faults-leader-${Date.now()}`;
+    await client.createTopic(topic, { partitions: PARTITIONS, replicationFactor: 3 });
+    const leaderBefore = (await client.partitionLeaders(topic))[partitionForKey(KEYS[0]!, PARTITIONS)]!;
+    expect([1, 2, 3]).toContain(leaderBefore);
+    const producer = await client.createProducer({ lanes: 2 });
+    const total = 12_000;
+    let longestSendMs = 0;
+    try {
+      longestSendMs = await produceThrough(producer, topic, total, 3_000, async () => {
+        await cluster.kill(leaderBefore);
+        // Wait until the cluster has moved the partition's leadership, then bring the node back.
+        const deadline = Date.now() + 60_000;
+        let leader = leaderBefore;
+        while (leader === leaderBefore && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          leader = (await client.partitionLeaders(topic).catch(() => [leaderBefore]))[partitionForKey(KEYS[0]!, PARTITIONS)]!;
+        }
+        expect(leader).not.toBe(leaderBefore);
+        await cluster.start(leaderBefore);
+      });
+    } finally {
+      await producer.close();
+    }
+    // A send waited for the new leader: the crash came mid-produce.
+    expect(longestSendMs).toBeGreaterThan(1_000);
+    const { messages, timedOut } = await client.consumeAll(topic, { expected: total, timeoutMs: 90_000, idleMs: 10_000 });
+    expect(timedOut).toBe(false);
+    expectExactlyOnceInOrder(messages, total);
+  }, 240_000);
+});
+
+describe('the single-node broker', () => {
+  let config: Config;
+
+  beforeAll(async () => {
+    config = loadConfig({ home: home.home, kafkaPort: await freePort(), kafkaControllerPort: await freePort() });
+    await startKafkaBroker(config);
+  });
+
+  afterAll(async () => {
+    await stopKafkaBroker(config);
+    home.remove();
+  });
+
+  it('restarts mid-produce, and every message arrives once, in order', async () => {
+    const bootstrap = `127.0.0.1:${config.kafkaPort}`;
+    const client = createKafkaClient(bootstrap);
+    const topic = `faults-restart-${Date.now()}`;
+    const total = 8_000;
+    try {
+      await client.createTopic(topic, { partitions: PARTITIONS });
+      const producer = await client.createProducer();
+      let longestSendMs = 0;
+      try {
+        longestSendMs = await produceThrough(producer, topic, total, 2_000, async () => {
+          await stopKafkaBroker(config);
+          await startKafkaBroker(config);
+        });
+      } finally {
+        await producer.close();
+      }
+      // A send waited for the broker to come back: the restart came mid-produce.
+      expect(longestSendMs).toBeGreaterThan(1_000);
+      const { messages, timedOut } = await client.consumeAll(topic, { expected: total, timeoutMs: 90_000, idleMs: 10_000 });
+      expect(timedOut).toBe(false);
+      expectExactlyOnceInOrder(messages, total);
+    } finally {
+      await client.close();
+    }
+  }, 240_000);
+});
