@@ -1,13 +1,23 @@
 // Broker faults, on real brokers: a 3-node KRaft cluster loses the leader of a partition mid-produce and gets it
 // back; the single-node broker restarts mid-produce. In both, a consumer reads every message exactly once per key,
 // in order: the idempotent producer's re-sends are proven, not assumed.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../lib/config';
+import { openStatsBomb, type MatchEvent } from '../../lib/data';
+import { readMatchStats, startMatchStats, waitForRecords, type TeamWindowStats } from '../../lib/streaming';
 import { createKafkaClient, partitionForKey, type ConsumedMessage, type EventProducer, type KafkaClient } from '../../lib/kafka';
 import { startKafkaBroker, stopKafkaBroker } from '../../lib/stack/kafka-broker';
 import { startKafkaCluster, type KafkaCluster } from '../../lib/stack/kafka-cluster';
 import { freePort } from '../helpers/free-port';
 import { isolatedHome } from './streaming-home';
+import { compareWithOracle, oracleStats } from './streaming-oracle';
+
+const STATSBOMB = path.resolve('..', 'shared', 'statsbomb', 'data');
+/** Women's Euro 2022, one match. */
+const MATCH_ID = 3835335;
 
 const KEYS = Array.from({ length: 8 }, (_, i) => `match-${i}`);
 const PARTITIONS = 4;
@@ -117,6 +127,43 @@ describe('the single-node broker', () => {
     await stopKafkaBroker(config);
     home.remove();
   });
+
+  it('restarts under a running streaming stats job, which waits and goes on: every window as without the restart', async () => {
+    const bootstrap = `127.0.0.1:${config.kafkaPort}`;
+    const events: MatchEvent[] = await openStatsBomb(STATSBOMB).events(MATCH_ID);
+    const half = Math.floor(events.length / 2);
+    const topic = `faults-stream-${Date.now()}`;
+    const outputDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pitchstream-faults-stream-'));
+    const send = async (list: readonly MatchEvent[]) => {
+      const client = createKafkaClient(bootstrap);
+      try {
+        const producer = await client.createProducer();
+        for (let i = 0; i < list.length; i += 1_000)
+          await producer.send(topic, list.slice(i, i + 1_000).map((event) => ({ key: String(event.match_id), value: JSON.stringify(event) })));
+        await producer.close();
+      } finally {
+        await client.close();
+      }
+    };
+    const admin = createKafkaClient(bootstrap);
+    await admin.createTopic(topic, { partitions: 1 });
+    await admin.close();
+    await send(events.slice(0, half));
+    const run = await startMatchStats({ bootstrap, topic, outputDir, config: loadConfig({ home: home.home, sparkMaster: 'local[2]', kafkaPort: config.kafkaPort }), triggerMs: 1_000, timeoutMs: 200_000 });
+    try {
+      await waitForRecords(outputDir, half, { timeoutMs: 120_000, job: run.job });
+      await stopKafkaBroker(config);
+      await new Promise((resolve) => setTimeout(resolve, 3_000)); // the job's batches meet a broker that is gone
+      await startKafkaBroker(config);
+      await send(events.slice(half));
+      await waitForRecords(outputDir, events.length, { timeoutMs: 120_000, job: run.job });
+    } finally {
+      expect((await run.stop()).outcome).toBe('stopped');
+    }
+    const rows = readMatchStats(outputDir).map(({ batchId: _b, lastKafkaTimestampMs: _t, ...rest }: TeamWindowStats) => rest);
+    expect(compareWithOracle(rows, oracleStats(events, 60_000))).toEqual([]);
+    fs.rmSync(outputDir, { recursive: true, force: true });
+  }, 300_000);
 
   it('restarts mid-produce, and every message arrives once, in order', async () => {
     const bootstrap = `127.0.0.1:${config.kafkaPort}`;
