@@ -11,7 +11,8 @@ import { isPitchstreamError } from '../lib/errors';
 import { createKafkaClient } from '../lib/kafka';
 import { generateSyntheticDataset } from '../lib/synthetic';
 import { produceEvents, type MatchEvents, type ProduceOptions } from '../lib/producer';
-import { runningServices, startKafkaBroker, stopKafkaBroker } from '../lib/stack';
+import { makeLoopbackCertificates, runningServices, startKafkaBroker, stopKafkaBroker } from '../lib/stack';
+import { anyFreePort } from '../lib/stack/ports';
 
 /** Real matches without three-sixty data: about 100,000 events. */
 const REAL_MATCHES = 28;
@@ -20,7 +21,7 @@ const CLOCK_TICKS_PER_S = 100;
 
 interface Variant {
   name: string;
-  settings: Pick<ProduceOptions, 'idempotent' | 'lanes' | 'maxInFlightRequests' | 'compression' | 'batchEvents' | 'concurrentMatches'>;
+  settings: Pick<ProduceOptions, 'kafka' | 'idempotent' | 'lanes' | 'maxInFlightRequests' | 'compression' | 'batchEvents' | 'concurrentMatches'>;
 }
 
 /** The first four also run with frames. */
@@ -105,7 +106,7 @@ async function measure(bootstrap: string, brokerPid: number | undefined, variant
     );
     return figures;
   } finally {
-    const client = createKafkaClient(bootstrap);
+    const client = createKafkaClient(bootstrap, { security: variant.settings.kafka?.security });
     await client.deleteTopic(topic).catch(() => undefined);
     await client.close();
     fs.rmSync(outputDir, { recursive: true, force: true });
@@ -141,7 +142,12 @@ async function main(): Promise<void> {
   const loadAtStart = os.loadavg()[0];
   const ours = !config.kafkaBootstrap && !runningServices(config).has('kafka');
   say(config.kafkaBootstrap ? `using the Kafka cluster at ${config.kafkaBootstrap}` : 'starting (or reusing) the embedded Kafka broker …');
-  const broker = await startKafkaBroker(config);
+  // The embedded broker this benchmark starts also gets a TLS listener (a CA made for the run), for events_per_s_tls.
+  const certificates = ours ? makeLoopbackCertificates(fs.mkdtempSync(path.join(os.tmpdir(), 'pitchstream-bench-tls-'))) : undefined;
+  const broker = await startKafkaBroker(
+    config,
+    certificates ? { secured: { keystorePem: certificates.keystorePem, sslPort: await anyFreePort(), saslSslPort: await anyFreePort(), scramUsers: [] } } : {},
+  );
   try {
     const real = await realMatchesWithoutFrames(dataDir(config));
     const synthetic = syntheticMatchesWithFrames();
@@ -158,6 +164,21 @@ async function main(): Promise<void> {
     const withFrames: RunFigures[] = [];
     for (const variant of VARIANTS.slice(0, 4)) withFrames.push(await measure(broker.bootstrap, broker.record?.pid, variant, syntheticLabel, synthetic, 3));
 
+    // The best plaintext setting again, over TLS (same data, same broker).
+    const bestPlain = withoutFrames.filter((r) => !r.variant.startsWith('not idempotent')).sort((a, b) => b.events_per_s - a.events_per_s)[0]!;
+    const bestVariant = VARIANTS.find((variant) => variant.name === bestPlain.variant)!;
+    if (broker.secured) say(`over the TLS listener (${broker.secured.ssl}), the best setting above:`);
+    const tlsRun =
+      broker.secured && certificates
+        ? await measure(
+            broker.secured.ssl,
+            broker.record?.pid,
+            { name: `${bestVariant.name}, over TLS`, settings: { ...bestVariant.settings, kafka: { security: { protocol: 'SSL', tls: { caFile: certificates.caFile } } } } },
+            realLabel,
+            real,
+            3,
+          )
+        : undefined;
     const defaultRun = withoutFrames[0]!;
     // The headline figure: idempotent runs of the default engine.
     const best = (runs: RunFigures[]) =>
@@ -185,7 +206,11 @@ async function main(): Promise<void> {
       // path and kafkajs (both removed since) is in the README, with the commit that re-runs it.
       clients: { platformatic: { events_per_s: bestWithout.events_per_s, producer_cpu_us_per_event: bestWithout.producer_cpu_us_per_event, setting: bestWithout.variant } },
       target_events_per_s: 100_000,
-      runs: [...withoutFrames, ...withFrames],
+      events_per_s_tls: tlsRun?.events_per_s ?? null,
+      events_per_s_tls_setting: tlsRun?.variant ?? 'not measured: the benchmark measures TLS only on the embedded broker it starts itself',
+      producer_cpu_us_per_event_tls: tlsRun?.producer_cpu_us_per_event ?? null,
+      target_events_per_s_tls: 70_000,
+      runs: [...withoutFrames, ...(tlsRun ? [tlsRun] : []), ...withFrames],
       machine: {
         cpus: os.cpus().length,
         cpu_model: os.cpus()[0]?.model ?? 'unknown',
@@ -199,7 +224,10 @@ async function main(): Promise<void> {
     const file = path.join(config.root, 'reports', 'bench-producer.json');
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-    say(`\n${report.events_per_s.toLocaleString('en')} events/s without frames (${report.events_per_s_setting}), ${report.events_per_s_with_frames.toLocaleString('en')} with frames`);
+    say(
+      `\n${report.events_per_s.toLocaleString('en')} events/s without frames (${report.events_per_s_setting}), ${report.events_per_s_with_frames.toLocaleString('en')} with frames, ` +
+        `${report.events_per_s_tls === null ? 'TLS not measured' : `${report.events_per_s_tls.toLocaleString('en')} over TLS`}`,
+    );
     say(`report: ${path.relative(process.cwd(), file)}`);
   } finally {
     if (ours) await stopKafkaBroker(config);

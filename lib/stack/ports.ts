@@ -48,3 +48,15 @@ export async function waitUntil(
   }
   return 'timeout';
 }
+
+/** A loopback port free right now (the system picks it), for listeners that need no fixed port. */
+export function anyFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('the system gave no port'))));
+    });
+  });
+}

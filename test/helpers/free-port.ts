@@ -1,13 +1,2 @@
-// A free loopback port for tests that start their own listeners.
-import net from 'node:net';
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+// A free loopback port for tests that start their own listeners (lib's definition).
+export { anyFreePort as freePort } from '../../lib/stack/ports';

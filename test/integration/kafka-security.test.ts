@@ -2,7 +2,6 @@
 // TLS listener (a CA and certificates made here with openssl, a user created with Kafka's storage tool). The
 // producer, the admin and consumer client and the streaming stats job all go through the secured listeners with
 // one configuration; a wrong password and an untrusted certificate each get a clear error naming the listener.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +14,7 @@ import { createKafkaClient, kafkaSecurity, type KafkaSecurity } from '../../lib/
 import { produceEvents } from '../../lib/producer';
 import { generateSyntheticDataset } from '../../lib/synthetic';
 import { startKafkaBroker, stopKafkaBroker } from '../../lib/stack/kafka-broker';
+import { makeLoopbackCertificates } from '../../lib/stack/loopback-certificates';
 import { intakeTotals, readIntake, readMatchStats, startMatchStats } from '../../lib/streaming';
 import { freePort } from '../helpers/free-port';
 import { isolatedHome } from './streaming-home';
@@ -28,22 +28,6 @@ let ssl: string;
 let saslSsl: string;
 let caFile: string;
 let otherCaFile: string;
-
-function openssl(...args: string[]): void {
-  execFileSync('openssl', args, { cwd: work, stdio: 'pipe' });
-}
-
-/** A CA, a broker certificate it signs for 127.0.0.1, the broker's PEM keystore, and a CA that signed nothing. */
-function makeCertificates(): { keystore: string } {
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=pitchstream test CA');
-  openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'broker.key', '-out', 'broker.csr', '-subj', '/CN=127.0.0.1');
-  fs.writeFileSync(path.join(work, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  openssl('x509', '-req', '-in', 'broker.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'broker.crt', '-days', '2', '-extfile', 'san.ext');
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'other.key', '-out', 'other-ca.pem', '-days', '2', '-subj', '/CN=somebody else');
-  const keystore = path.join(work, 'broker-keystore.pem');
-  fs.writeFileSync(keystore, ['broker.key', 'broker.crt', 'ca.pem'].map((file) => fs.readFileSync(path.join(work, file), 'utf8')).join(''));
-  return { keystore };
-}
 
 /** The configuration an analyst would set for the SASL_SSL listener. */
 function saslConfig(password = USER.password): Config {
@@ -74,9 +58,10 @@ function syntheticMessages(topic: string): Parameters<typeof produceEvents>[0] {
 }
 
 beforeAll(async () => {
-  const { keystore } = makeCertificates();
-  caFile = path.join(work, 'ca.pem');
-  otherCaFile = path.join(work, 'other-ca.pem');
+  const { caFile: ca, keystorePem: keystore } = makeLoopbackCertificates(path.join(work, 'broker'));
+  caFile = ca;
+  // A CA that signed nothing this broker holds: its clients must refuse the broker's certificate.
+  otherCaFile = makeLoopbackCertificates(path.join(work, 'other')).caFile;
   plainConfig = loadConfig({ home: home.home, sparkMaster: 'local[2]', kafkaPort: await freePort(), kafkaControllerPort: await freePort() });
   const broker = await startKafkaBroker(plainConfig, {
     secured: { keystorePem: keystore, sslPort: await freePort(), saslSslPort: await freePort(), scramUsers: [USER] },
