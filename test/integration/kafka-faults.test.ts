@@ -66,6 +66,24 @@ function expectExactlyOnceInOrder(messages: readonly ConsumedMessage[], total: n
   expect([...byKey.values()].reduce((sum, values) => sum + values.length, 0)).toBe(total);
 }
 
+/**
+ * Produces `total` messages with `fault` coming after `faultAt` of them (see produceThrough), then checks that a send
+ * waited through the fault (it came mid-produce) and that a consumer reads every message once per key, in order.
+ */
+async function expectExactlyOnceThrough(client: KafkaClient, topic: string, total: number, faultAt: number, fault: () => Promise<void>, lanes = 1): Promise<void> {
+  const producer = await client.createProducer({ lanes });
+  let longestSendMs = 0;
+  try {
+    longestSendMs = await produceThrough(producer, topic, total, faultAt, fault);
+  } finally {
+    await producer.close();
+  }
+  expect(longestSendMs).toBeGreaterThan(1_000);
+  const { messages, timedOut } = await client.consumeAll(topic, { expected: total, timeoutMs: 90_000, idleMs: 10_000 });
+  expect(timedOut).toBe(false);
+  expectExactlyOnceInOrder(messages, total);
+}
+
 describe('a 3-node KRaft cluster', () => {
   let cluster: KafkaCluster;
   let client: KafkaClient;
@@ -88,11 +106,12 @@ describe('a 3-node KRaft cluster', () => {
     await client.createTopic(topic, { partitions: PARTITIONS, replicationFactor: 3 });
     const leaderBefore = (await client.partitionLeaders(topic))[partitionForKey(KEYS[0]!, PARTITIONS)]!;
     expect([1, 2, 3]).toContain(leaderBefore);
-    const producer = await client.createProducer({ lanes: 2 });
-    const total = 12_000;
-    let longestSendMs = 0;
-    try {
-      longestSendMs = await produceThrough(producer, topic, total, 3_000, async () => {
+    await expectExactlyOnceThrough(
+      client,
+      topic,
+      12_000,
+      3_000,
+      async () => {
         await cluster.kill(leaderBefore);
         // Wait until the cluster has moved the partition's leadership, then bring the node back.
         const deadline = Date.now() + 60_000;
@@ -103,15 +122,9 @@ describe('a 3-node KRaft cluster', () => {
         }
         expect(leader).not.toBe(leaderBefore);
         await cluster.start(leaderBefore);
-      });
-    } finally {
-      await producer.close();
-    }
-    // A send waited for the new leader: the crash came mid-produce.
-    expect(longestSendMs).toBeGreaterThan(1_000);
-    const { messages, timedOut } = await client.consumeAll(topic, { expected: total, timeoutMs: 90_000, idleMs: 10_000 });
-    expect(timedOut).toBe(false);
-    expectExactlyOnceInOrder(messages, total);
+      },
+      2,
+    );
   }, 240_000);
 });
 
@@ -169,24 +182,12 @@ describe('the single-node broker', () => {
     const bootstrap = `127.0.0.1:${config.kafkaPort}`;
     const client = createKafkaClient(bootstrap);
     const topic = `faults-restart-${Date.now()}`;
-    const total = 8_000;
     try {
       await client.createTopic(topic, { partitions: PARTITIONS });
-      const producer = await client.createProducer();
-      let longestSendMs = 0;
-      try {
-        longestSendMs = await produceThrough(producer, topic, total, 2_000, async () => {
-          await stopKafkaBroker(config);
-          await startKafkaBroker(config);
-        });
-      } finally {
-        await producer.close();
-      }
-      // A send waited for the broker to come back: the restart came mid-produce.
-      expect(longestSendMs).toBeGreaterThan(1_000);
-      const { messages, timedOut } = await client.consumeAll(topic, { expected: total, timeoutMs: 90_000, idleMs: 10_000 });
-      expect(timedOut).toBe(false);
-      expectExactlyOnceInOrder(messages, total);
+      await expectExactlyOnceThrough(client, topic, 8_000, 2_000, async () => {
+        await stopKafkaBroker(config);
+        await startKafkaBroker(config);
+      });
     } finally {
       await client.close();
     }
