@@ -12,7 +12,7 @@ import { createKafkaClient } from '../lib/kafka';
 import { generateSyntheticDataset } from '../lib/synthetic';
 import { produceEvents, type MatchEvents, type ProduceOptions } from '../lib/producer';
 import { makeLoopbackCertificates, runningServices, startKafkaBroker, stopKafkaBroker } from '../lib/stack';
-import { anyFreePort } from '../lib/stack/ports';
+import { anyFreePorts } from '../lib/stack/ports';
 
 /** Real matches without three-sixty data: about 100,000 events. */
 const REAL_MATCHES = 28;
@@ -144,10 +144,8 @@ async function main(): Promise<void> {
   say(config.kafkaBootstrap ? `using the Kafka cluster at ${config.kafkaBootstrap}` : 'starting (or reusing) the embedded Kafka broker …');
   // The embedded broker this benchmark starts also gets a TLS listener (a CA made for the run), for events_per_s_tls.
   const certificates = ours ? makeLoopbackCertificates(fs.mkdtempSync(path.join(os.tmpdir(), 'pitchstream-bench-tls-'))) : undefined;
-  const broker = await startKafkaBroker(
-    config,
-    certificates ? { secured: { keystorePem: certificates.keystorePem, sslPort: await anyFreePort(), saslSslPort: await anyFreePort(), scramUsers: [] } } : {},
-  );
+  const [sslPort, saslSslPort] = await anyFreePorts(2);
+  const broker = await startKafkaBroker(config, certificates ? { secured: { keystorePem: certificates.keystorePem, sslPort: sslPort!, saslSslPort: saslSslPort!, scramUsers: [] } } : {});
   try {
     const real = await realMatchesWithoutFrames(dataDir(config));
     const synthetic = syntheticMatchesWithFrames();

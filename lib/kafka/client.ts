@@ -6,7 +6,10 @@ import { Admin, Consumer, MessagesStreamModes, type Message } from '@platformati
 import { loadConfig } from '../config';
 import { PitchstreamError } from '../errors';
 import { createPlatformaticProducer } from './platformatic-producer';
-import { clientSecurityOptions, describeKafkaSecurity, kafkaSecurity, PLAINTEXT, type KafkaSecurity } from './security';
+import { errorTexts, kafkaError, type KafkaTarget } from './client-errors';
+import { clientSecurityOptions, kafkaSecurity, type KafkaSecurity } from './security';
+
+export { kafkaError, type KafkaTarget } from './client-errors';
 
 export type Compression = 'none' | 'gzip';
 
@@ -96,50 +99,6 @@ export interface KafkaClient {
   partitionLeaders(topic: string): Promise<number[]>;
   consumeAll(topic: string, options: ConsumeOptions): Promise<ConsumeResult>;
   close(): Promise<void>;
-}
-
-/** Every message and code in a client error, its causes and (after retries) the errors it gathers. */
-function errorTexts(error: unknown, seen = new Set<unknown>()): string[] {
-  if (error === null || error === undefined || seen.has(error)) return [];
-  seen.add(error);
-  if (!(error instanceof Error)) return [String(error)];
-  const withExtras = error as Error & { code?: unknown; cause?: unknown; errors?: unknown[] };
-  const own = `${error.name}${typeof withExtras.code === 'string' ? ` [${withExtras.code}]` : ''}: ${error.message}`;
-  const nested = [withExtras.cause, ...(Array.isArray(withExtras.errors) ? withExtras.errors : [])];
-  return [own, ...nested.flatMap((inner) => errorTexts(inner, seen))];
-}
-
-/** Where a client connects: the bootstrap list and the security of its listener. */
-export interface KafkaTarget {
-  bootstrap: string;
-  security: KafkaSecurity;
-}
-
-const TLS_FAILURE = /certificate|self[- ]signed|unable to verify|UNABLE_TO_|CERT_|ERR_SSL|ERR_TLS|wrong version number|packet length too long|EPROTO|Client network socket disconnected before secure TLS/i;
-const AUTH_FAILURE = /SASL|authentication|AUTHENTICATION_FAILED|ILLEGAL_SASL_STATE|UNSUPPORTED_SASL_MECHANISM/i;
-const UNREACHABLE = /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|Connection (to .* )?timed out|Cannot connect|PLT_KFK_NETWORK/i;
-
-/** Maps a client failure to our errors: refused credentials, a failed TLS handshake, no broker, or a failed request. */
-export function kafkaError(action: string, target: KafkaTarget | string, error: unknown): PitchstreamError {
-  const { bootstrap, security } = typeof target === 'string' ? { bootstrap: target, security: PLAINTEXT } : target;
-  const listener = security.protocol === 'PLAINTEXT' ? bootstrap : `${bootstrap} (${describeKafkaSecurity(security)})`;
-  const texts = errorTexts(error);
-  const text = texts[0] ?? 'unknown error';
-  const all = texts.join(' | ');
-  const details = { bootstrap, securityProtocol: security.protocol };
-  if (security.sasl && AUTH_FAILURE.test(all))
-    return new PitchstreamError('KAFKA_AUTH_FAILED', `${action}: the Kafka listener at ${listener} refused the credentials (${all})`, { cause: error, details });
-  if (TLS_FAILURE.test(all))
-    return new PitchstreamError(
-      'KAFKA_TLS_FAILED',
-      security.tls
-        ? `${action}: the TLS handshake with the Kafka listener at ${listener} failed (${all})`
-        : `${action}: the Kafka listener at ${listener} answered with TLS, or broke the connection, and ${security.protocol} speaks none (${all})`,
-      { cause: error, details },
-    );
-  if (UNREACHABLE.test(all))
-    return new PitchstreamError('KAFKA_UNREACHABLE', `${action}: no Kafka broker answers at ${listener} (${text})`, { cause: error, details });
-  return new PitchstreamError('KAFKA_REQUEST_FAILED', `${action} failed at ${listener}: ${all}`, { cause: error, details });
 }
 
 async function guarded<T>(action: string, target: KafkaTarget, body: () => Promise<T>): Promise<T> {

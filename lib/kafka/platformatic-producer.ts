@@ -1,9 +1,11 @@
 // The event producer on @platformatic/kafka, a maintained pure-TypeScript client (idempotent producer, TLS, SASL).
 // Lanes: one client per lane, each with its own connections and producer id, owning the partitions p with
 // p % lanes === lane, so batches go to the broker in parallel while every key still goes through one producer,
-// in order. Idempotence (producer id, sequence numbers, re-sends) is the client's.
+// in order. Idempotence (producer id, sequence numbers, retries) is the client's; re-sends on fresh metadata after
+// a broker crash are ours (sendWithRecovery).
 import { Producer, type MessageToProduce } from '@platformatic/kafka';
 import type { EventProducer, MessageBatch, OutgoingMessage } from './client';
+import { recoverableOnFreshMetadata } from './client-errors';
 import { partitionForKey } from './partitions';
 
 /** Where and how the client connects: brokers, retries, timeouts (and security, when set). */
@@ -38,24 +40,6 @@ type Outgoing = MessageToProduce<Buffer, Buffer, Buffer, Buffer>;
 const RECOVERY_MS_PER_RETRY = 2_000;
 const RECOVERY_PAUSE_MS = [250, 500, 1_000, 2_000] as const;
 
-/** Every error a client failure gathers, leaves only (no nested `errors`). */
-function leafErrors(error: unknown): unknown[] {
-  const nested = (error as { errors?: unknown[] } | null)?.errors;
-  return Array.isArray(nested) && nested.length > 0 ? nested.flatMap(leafErrors) : [error];
-}
-
-/** True when every part of a failed send may succeed later on fresh metadata: broker gone, leader moved, timeout. */
-function recoverable(error: unknown): boolean {
-  const leaves = leafErrors(error);
-  return (
-    leaves.length > 0 &&
-    leaves.every((leaf) => {
-      const details = leaf as { code?: string; canRetry?: boolean; hasStaleMetadata?: boolean };
-      return details.code === 'PLT_KFK_NETWORK' || details.code === 'PLT_KFK_TIMEOUT' || details.hasStaleMetadata === true || details.canRetry === true;
-    })
-  );
-}
-
 /**
  * Sends on one lane, and after a recoverable failure sends again, on fresh metadata, the messages of the partitions
  * the broker did not acknowledge. The client advances a partition's sequence number only on success, so the re-sent
@@ -70,7 +54,7 @@ async function sendWithRecovery(lane: Producer<Buffer, Buffer, Buffer, Buffer>, 
       await lane.send({ messages: pending });
       return;
     } catch (error) {
-      if (!recoverable(error) || Date.now() > deadline) throw error;
+      if (!recoverableOnFreshMetadata(error) || Date.now() > deadline) throw error;
       const produced = new Set(((error as { produced?: { offsets?: { topic: string; partition: number }[] } }).produced?.offsets ?? []).map((o) => `${o.topic}:${o.partition}`));
       pending = pending.filter((message) => !produced.has(`${message.topic}:${message.partition}`));
       if (pending.length === 0) return;

@@ -8,7 +8,7 @@ import { PitchstreamError } from '../errors';
 import { brokerAnswersMetadata } from '../kafka/health';
 import { describeKafkaSecurity, kafkaSecurity } from '../kafka/security';
 import { canConnect, requireFreePort, waitUntil } from './ports';
-import { isOurs, readService, startService, stopService, tailFile, type ServiceRecord } from './processes';
+import { isOurs, readService, serviceMarker, startService, stopService, tailFile, type ServiceRecord } from './processes';
 
 export const KAFKA_SERVICE = 'kafka';
 
@@ -44,22 +44,45 @@ export function kafkaDirs(config: Config) {
   };
 }
 
-/** What every pitchstream broker is: one combined KRaft node, so every internal topic has one replica. */
-function singleNodeSettings(dataDir: string): Record<string, string | number> {
+/**
+ * What every pitchstream broker node is: a combined KRaft broker + controller. Internal topics get `replicas`
+ * copies with all but one in sync (one node: one copy; the loopback cluster: three, two in sync).
+ */
+export function kraftNodeSettings(options: { dataDir: string; nodeId: number; replicas: number }): Record<string, string | number> {
+  const { replicas } = options;
+  const inSync = Math.max(1, replicas - 1);
   return {
     'process.roles': 'broker,controller',
-    'node.id': 1,
-    'log.dirs': dataDir,
+    'node.id': options.nodeId,
+    'log.dirs': options.dataDir,
     'num.partitions': 4,
-    'offsets.topic.replication.factor': 1,
-    'transaction.state.log.replication.factor': 1,
-    'transaction.state.log.min.isr': 1,
-    'share.coordinator.state.topic.replication.factor': 1,
-    'share.coordinator.state.topic.min.isr': 1,
+    'offsets.topic.replication.factor': replicas,
+    'transaction.state.log.replication.factor': replicas,
+    'transaction.state.log.min.isr': inSync,
+    'share.coordinator.state.topic.replication.factor': replicas,
+    'share.coordinator.state.topic.min.isr': inSync,
     'group.initial.rebalance.delay.ms': 0,
     'auto.create.topics.enable': 'false',
     'log.retention.hours': 24,
   };
+}
+
+const singleNodeSettings = (dataDir: string) => kraftNodeSettings({ dataDir, nodeId: 1, replicas: 1 });
+
+/** The JVM command line of a broker node (its service marker names it in the process list). */
+export function brokerJvmArgs(options: { heap: string; log4j: string; service: string; jars: string; properties: string }): string[] {
+  return [
+    '-Xms128m',
+    `-Xmx${options.heap}`,
+    '-XX:+UseG1GC',
+    '-Djava.awt.headless=true',
+    `-Dlog4j2.configurationFile=${options.log4j}`,
+    serviceMarker(options.service),
+    '-cp',
+    classpath(options.jars),
+    'kafka.Kafka',
+    options.properties,
+  ];
 }
 
 export function formatProperties(lines: Record<string, string | number>): string {
@@ -129,7 +152,7 @@ export function java(): string {
   return process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
 }
 
-export function classpath(jars: string): string {
+function classpath(jars: string): string {
   return `${requireInstalled(jars, `Kafka ${versions().kafka} jars`)}/*`;
 }
 
@@ -222,18 +245,7 @@ export async function startKafkaBroker(config: Config, options: { secured?: Secu
   const record = await startService({
     service: KAFKA_SERVICE,
     command: java(),
-    args: [
-      `-Xms128m`,
-      `-Xmx${config.kafkaHeap}`,
-      '-XX:+UseG1GC',
-      '-Djava.awt.headless=true',
-      `-Dlog4j2.configurationFile=${log4j}`,
-      '-Dpitchstream.service=kafka',
-      '-cp',
-      classpath(dirs.jars),
-      'kafka.Kafka',
-      properties,
-    ],
+    args: brokerJvmArgs({ heap: config.kafkaHeap, log4j, service: KAFKA_SERVICE, jars: dirs.jars, properties }),
     runDir: dirs.run,
     logDir: dirs.logs,
     ports: { client: config.kafkaPort, controller: config.kafkaControllerPort },

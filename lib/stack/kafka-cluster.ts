@@ -7,9 +7,9 @@ import path from 'node:path';
 import type { Config } from '../config';
 import { PitchstreamError } from '../errors';
 import { brokerAnswersMetadata } from '../kafka/health';
-import { BROKER_LOG4J2, classpath, formatProperties, java, kafkaDirs, newClusterId, prepareDataDir } from './kafka-broker';
+import { BROKER_LOG4J2, brokerJvmArgs, formatProperties, java, kafkaDirs, kraftNodeSettings, newClusterId, prepareDataDir } from './kafka-broker';
 import { canConnect, requireFreePort, waitUntil } from './ports';
-import { isAlive, isOurs, readService, startService, stopService, tailFile, type ServiceRecord } from './processes';
+import { isOurs, killService, readService, startService, stopService, tailFile, type ServiceRecord } from './processes';
 
 export interface KafkaClusterNode {
   nodeId: number;
@@ -38,31 +38,19 @@ const serviceName = (nodeId: number): string => `kafka-node-${nodeId}`;
 
 function nodeProperties(node: KafkaClusterNode, all: KafkaClusterNode[], dataDir: string): string {
   const replicas = Math.min(3, all.length);
-  const inSync = Math.max(1, replicas - 1);
   return formatProperties({
-    'process.roles': 'broker,controller',
-    'node.id': node.nodeId,
-    'log.dirs': dataDir,
+    ...kraftNodeSettings({ dataDir, nodeId: node.nodeId, replicas }),
+    'default.replication.factor': replicas,
+    'min.insync.replicas': Math.max(1, replicas - 1),
+    // A crashed node is fenced (its partitions get new leaders) after 4 s without a heartbeat, not Kafka's 9 s.
+    'broker.session.timeout.ms': 4_000,
+    'broker.heartbeat.interval.ms': 1_000,
     'controller.quorum.voters': all.map((n) => `${n.nodeId}@127.0.0.1:${n.controllerPort}`).join(','),
     listeners: `PLAINTEXT://127.0.0.1:${node.port},CONTROLLER://127.0.0.1:${node.controllerPort}`,
     'advertised.listeners': `PLAINTEXT://127.0.0.1:${node.port}`,
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
     'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-    'num.partitions': 4,
-    'default.replication.factor': replicas,
-    'min.insync.replicas': inSync,
-    'offsets.topic.replication.factor': replicas,
-    'transaction.state.log.replication.factor': replicas,
-    'transaction.state.log.min.isr': inSync,
-    'share.coordinator.state.topic.replication.factor': replicas,
-    'share.coordinator.state.topic.min.isr': inSync,
-    'group.initial.rebalance.delay.ms': 0,
-    // A crashed node is fenced (its partitions get new leaders) after 4 s without a heartbeat, not Kafka's 9 s.
-    'broker.session.timeout.ms': 4_000,
-    'broker.heartbeat.interval.ms': 1_000,
-    'auto.create.topics.enable': 'false',
-    'log.retention.hours': 24,
   });
 }
 
@@ -73,6 +61,8 @@ export async function startKafkaCluster(config: Config, options: KafkaClusterOpt
   const heap = options.heap ?? '256m';
   const { nodes } = options;
   if (nodes.length < 1) throw new RangeError('a Kafka cluster needs at least one node');
+  const ports = nodes.flatMap((node) => [node.port, node.controllerPort]);
+  if (new Set(ports).size !== ports.length) throw new RangeError(`every node needs its own client and controller ports, got ${ports.join(', ')} (anyFreePorts gives distinct ones)`);
   const clusterId = newClusterId(dirs.jars);
   const files = new Map<number, { properties: string; log4j: string }>();
 
@@ -102,7 +92,7 @@ export async function startKafkaCluster(config: Config, options: KafkaClusterOpt
     return startService({
       service,
       command: java(),
-      args: ['-Xms128m', `-Xmx${heap}`, '-XX:+UseG1GC', '-Djava.awt.headless=true', `-Dlog4j2.configurationFile=${log4j}`, `-Dpitchstream.service=${service}`, '-cp', classpath(dirs.jars), 'kafka.Kafka', properties],
+      args: brokerJvmArgs({ heap, log4j, service, jars: dirs.jars, properties }),
       runDir: dirs.run,
       logDir: dirs.logs,
       ports: { client: node.port, controller: node.controllerPort },
@@ -139,12 +129,7 @@ export async function startKafkaCluster(config: Config, options: KafkaClusterOpt
     nodes,
     async kill(nodeId) {
       nodeOf(nodeId);
-      const record = readService(dirs.run, serviceName(nodeId));
-      if (!record || !isOurs(record)) return;
-      process.kill(-record.pid, 'SIGKILL');
-      const deadline = Date.now() + 10_000;
-      while (isAlive(record.pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-      fs.rmSync(path.join(dirs.run, `${serviceName(nodeId)}.json`), { force: true });
+      await killService(dirs.run, serviceName(nodeId));
     },
     async start(nodeId) {
       const node = nodeOf(nodeId);

@@ -49,14 +49,32 @@ export async function waitUntil(
   return 'timeout';
 }
 
-/** A loopback port free right now (the system picks it), for listeners that need no fixed port. */
-export function anyFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+/**
+ * `count` distinct loopback ports free right now (the system picks them). All are held open until the last is
+ * picked, so the system cannot hand out one port twice, as two separate picks can.
+ */
+export async function anyFreePorts(count: number): Promise<number[]> {
+  const servers: net.Server[] = [];
+  try {
+    const ports: number[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const server = net.createServer();
+      servers.push(server);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => resolve());
+      });
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('the system gave no port'))));
-    });
-  });
+      if (typeof address !== 'object' || !address) throw new Error('the system gave no port');
+      ports.push(address.port);
+    }
+    return ports;
+  } finally {
+    await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+  }
+}
+
+/** A loopback port free right now (the system picks it), for listeners that need no fixed port. */
+export async function anyFreePort(): Promise<number> {
+  return (await anyFreePorts(1))[0]!;
 }

@@ -154,6 +154,20 @@ export async function stopService(runDir: string, service: string, graceMs = 15_
   return stopped;
 }
 
+/** Kills a service at once (SIGKILL to its group: no shutdown of its own, as a crash) and forgets it. */
+export async function killService(runDir: string, service: string): Promise<boolean> {
+  const record = readService(runDir, service);
+  if (!record) return false;
+  const ours = isOurs(record);
+  if (ours) {
+    signal(record.pid, 'SIGKILL');
+    const deadline = Date.now() + 10_000;
+    while (isAlive(record.pid) && Date.now() < deadline) await sleep(100);
+  }
+  fs.rmSync(pidFile(runDir, service), { force: true });
+  return ours;
+}
+
 function signal(pid: number, name: NodeJS.Signals): void {
   // Negative pid: the whole process group (the service was started detached, as a group leader).
   for (const target of [-pid, pid]) {

@@ -11,7 +11,7 @@ import { readMatchStats, startMatchStats, waitForRecords, type TeamWindowStats }
 import { createKafkaClient, partitionForKey, type ConsumedMessage, type EventProducer, type KafkaClient } from '../../lib/kafka';
 import { startKafkaBroker, stopKafkaBroker } from '../../lib/stack/kafka-broker';
 import { startKafkaCluster, type KafkaCluster } from '../../lib/stack/kafka-cluster';
-import { freePort } from '../helpers/free-port';
+import { anyFreePorts } from '../../lib/stack/ports';
 import { isolatedHome } from './streaming-home';
 import { compareWithOracle, oracleStats } from './streaming-oracle';
 
@@ -90,8 +90,8 @@ describe('a 3-node KRaft cluster', () => {
 
   beforeAll(async () => {
     const config = loadConfig({ home: home.home });
-    const nodes = [];
-    for (let nodeId = 1; nodeId <= 3; nodeId += 1) nodes.push({ nodeId, port: await freePort(), controllerPort: await freePort() });
+    const ports = await anyFreePorts(6);
+    const nodes = [1, 2, 3].map((nodeId, i) => ({ nodeId, port: ports[2 * i]!, controllerPort: ports[2 * i + 1]! }));
     cluster = await startKafkaCluster(config, { nodes });
     client = createKafkaClient(cluster.bootstrap);
   }, 180_000);
@@ -132,7 +132,8 @@ describe('the single-node broker', () => {
   let config: Config;
 
   beforeAll(async () => {
-    config = loadConfig({ home: home.home, kafkaPort: await freePort(), kafkaControllerPort: await freePort() });
+    const [kafkaPort, kafkaControllerPort] = await anyFreePorts(2);
+    config = loadConfig({ home: home.home, kafkaPort, kafkaControllerPort });
     await startKafkaBroker(config);
   });
 

@@ -16,7 +16,7 @@ import { generateSyntheticDataset } from '../../lib/synthetic';
 import { startKafkaBroker, stopKafkaBroker } from '../../lib/stack/kafka-broker';
 import { makeLoopbackCertificates } from '../../lib/stack/loopback-certificates';
 import { intakeTotals, readIntake, readMatchStats, startMatchStats } from '../../lib/streaming';
-import { freePort } from '../helpers/free-port';
+import { anyFreePorts } from '../../lib/stack/ports';
 import { isolatedHome } from './streaming-home';
 
 const EVENTS = 20_000;
@@ -62,10 +62,9 @@ beforeAll(async () => {
   caFile = ca;
   // A CA that signed nothing this broker holds: its clients must refuse the broker's certificate.
   otherCaFile = makeLoopbackCertificates(path.join(work, 'other')).caFile;
-  plainConfig = loadConfig({ home: home.home, sparkMaster: 'local[2]', kafkaPort: await freePort(), kafkaControllerPort: await freePort() });
-  const broker = await startKafkaBroker(plainConfig, {
-    secured: { keystorePem: keystore, sslPort: await freePort(), saslSslPort: await freePort(), scramUsers: [USER] },
-  });
+  const [kafkaPort, kafkaControllerPort, sslPort, saslSslPort] = await anyFreePorts(4);
+  plainConfig = loadConfig({ home: home.home, sparkMaster: 'local[2]', kafkaPort, kafkaControllerPort });
+  const broker = await startKafkaBroker(plainConfig, { secured: { keystorePem: keystore, sslPort: sslPort!, saslSslPort: saslSslPort!, scramUsers: [USER] } });
   ssl = broker.secured!.ssl;
   saslSsl = broker.secured!.saslSsl;
 });
