@@ -36,12 +36,22 @@ export interface KafkaCluster {
 
 const serviceName = (nodeId: number): string => `kafka-node-${nodeId}`;
 
+/** The first ERROR line of a broker log and the line after it (the cause; a stack trace's tail alone hides it). */
+function firstErrorLines(log: string): string {
+  const lines = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n') : [];
+  const at = lines.findIndex((line) => /\bERROR\b|Exception:|Error:/.test(line));
+  return at < 0 ? '' : `${lines.slice(at, at + 2).join('\n')}\n…\n`;
+}
+
 function nodeProperties(node: KafkaClusterNode, all: KafkaClusterNode[], dataDir: string): string {
   const replicas = Math.min(3, all.length);
   return formatProperties({
     ...kraftNodeSettings({ dataDir, nodeId: node.nodeId, replicas }),
     'default.replication.factor': replicas,
     'min.insync.replicas': Math.max(1, replicas - 1),
+    // The log cleaner takes a 128 MiB dedupe buffer from the heap by default: too much for three small-heap JVMs
+    // (a node failed to start in its LogCleaner once). The cluster's topics are small.
+    'log.cleaner.dedupe.buffer.size': 16 * 1024 * 1024,
     // A crashed node is fenced (its partitions get new leaders) after 4 s without a heartbeat, not Kafka's 9 s.
     'broker.session.timeout.ms': 4_000,
     'broker.heartbeat.interval.ms': 1_000,
@@ -107,7 +117,7 @@ export async function startKafkaCluster(config: Config, options: KafkaClusterOpt
       alive: () => isOurs(record),
     });
     if (outcome !== 'ready')
-      throw new PitchstreamError(outcome === 'died' ? 'PROCESS_START_FAILED' : 'STARTUP_TIMEOUT', `Kafka node ${node.nodeId} did not start (log: ${record.log}):\n${tailFile(record.log, 15)}`, {
+      throw new PitchstreamError(outcome === 'died' ? 'PROCESS_START_FAILED' : 'STARTUP_TIMEOUT', `Kafka node ${node.nodeId} did not start (log: ${record.log}):\n${firstErrorLines(record.log)}${tailFile(record.log, 15)}`, {
         details: { log: record.log },
       });
   }
